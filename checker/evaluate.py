@@ -1,0 +1,69 @@
+"""Checking schemes: pick the edition, evaluate the rules, decide the verdict.
+
+A Checker holds one loaded policy and its compiled rule engine; it is safe
+to share between threads. ``checker_for`` keeps one per policy directory.
+"""
+from __future__ import annotations
+
+import threading
+
+from .diagnostics import Diagnostic, InputError
+from .facts import scheme_facts
+from .policy import Policy, load_policy
+from .result import Result
+from .scheme import Scheme, load_scheme, scheme_from_data
+from .verdict import decide
+
+
+class Checker:
+    def __init__(self, policy: Policy):
+        from .engine import RuleEngine  # imported here: durable is loaded only to check
+
+        self.policy = policy
+        self.engine = RuleEngine(policy)
+
+    def edition_for(self, scheme: Scheme):
+        data = scheme.data
+        edition = self.policy.edition_for(data["jurisdiction"], data["date"])
+        if edition is None:
+            where = scheme.doc.locate(("date",)) if scheme.doc else (0, 0)
+            raise InputError([Diagnostic(
+                "scheme.no_edition",
+                f"no policy edition covers {data['jurisdiction']} on {data['date']}",
+                scheme.file, where[0], where[1], ("date",),
+                f"editions for {data['jurisdiction']} cover: "
+                f"{self.policy.coverage(data['jurisdiction'])}")])
+        return edition
+
+    def check_scheme(self, scheme: Scheme) -> Result:
+        edition = self.edition_for(scheme)
+        fired = self.engine.fired(edition.id, scheme_facts(scheme.data))
+        result = decide(edition, fired, scheme.data)
+        result.file = scheme.file
+        return result
+
+    def load(self, path) -> Scheme:
+        scheme, problems = load_scheme(path, self.policy.lifespans)
+        if problems:
+            raise InputError(problems)
+        return scheme
+
+    def from_data(self, data, file="<data>") -> Scheme:
+        scheme, problems = scheme_from_data(data, file, self.policy.lifespans)
+        if problems:
+            raise InputError(problems)
+        return scheme
+
+
+_checkers: dict = {}
+_lock = threading.Lock()
+
+
+def checker_for(policy_dir=None) -> Checker:
+    """The shared Checker for a policy directory (default: the shipped policy)."""
+    policy = load_policy(policy_dir)
+    with _lock:
+        found = _checkers.get(policy.directory)
+        if found is None:
+            found = _checkers[policy.directory] = Checker(policy)
+        return found

@@ -1,0 +1,209 @@
+"""Loading the policy: declarative rules, one edition per jurisdiction and period.
+
+A policy directory holds ``editions/*.yaml`` (one per jurisdiction and
+period), ``common/*.yaml`` (rule sets that editions ``include``) and
+``bodies.yaml`` (when each kind of body existed). Every file is validated
+against ``policy.schema.json`` and every condition against the fact fields;
+``load_policy`` returns the Policy or the diagnostics.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .conditions import check_condition
+from .diagnostics import Diagnostic, InputError
+from .validate import validate_document
+from .yaml_loader import load_yaml
+
+EFFECTS = ("ultra_vires", "refused", "approval_required", "risk", "route")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    statement: str
+    basis: str
+    sources: tuple
+    when: dict = field(compare=False, hash=False)
+    effect: str = "risk"
+    body: str | None = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Edition:
+    id: str
+    title: str
+    jurisdiction: str
+    start: str
+    end: str
+    summary: str
+    rules: tuple
+    file: str = ""
+
+    def covers(self, jurisdiction: str, date: str) -> bool:
+        return self.jurisdiction == jurisdiction and self.start <= date <= self.end
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+@dataclass(frozen=True)
+class Policy:
+    directory: str
+    editions: tuple
+    lifespans: dict = field(compare=False, hash=False)
+    negotiation: dict = field(compare=False, hash=False, default_factory=dict)
+
+    def edition_for(self, jurisdiction: str, date: str) -> Edition | None:
+        for edition in self.editions:
+            if edition.covers(jurisdiction, date):
+                return edition
+        return None
+
+    def edition(self, edition_id: str) -> Edition | None:
+        return next((e for e in self.editions if e.id == edition_id), None)
+
+    def coverage(self, jurisdiction: str) -> str:
+        spans = [f"{e.start} to {e.end if e.end < '9999' else 'now'}"
+                 for e in self.editions if e.jurisdiction == jurisdiction]
+        return "; ".join(spans) or "none"
+
+
+def default_policy_dir() -> Path:
+    """The shipped policy: checker/policy in a wheel, policy/ in the source tree."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "policy", here.parent / "policy"):
+        if (candidate / "editions").is_dir():
+            return candidate
+    raise FileNotFoundError("the shipped policy is missing; reinstall vires")
+
+
+def load_policy(directory=None) -> Policy:
+    """The policy in ``directory`` (default: the shipped one); raises InputError."""
+    directory = Path(directory) if directory else default_policy_dir()
+    return _load_cached(str(directory.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(directory: str) -> Policy:
+    policy, problems = read_policy(directory)
+    if problems:
+        raise InputError(problems)
+    return policy
+
+
+def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
+    """Read and check every file of a policy directory."""
+    root = Path(directory)
+    if not (root / "editions").is_dir():
+        return None, [Diagnostic("policy.no_editions", f"{root} has no editions/ folder",
+                                 str(root), hint="a policy folder holds editions/, common/ and bodies.yaml")]
+    problems: list[Diagnostic] = []
+    lifespans, negotiation = {}, {}
+    if (root / "bodies.yaml").exists():
+        lifespans = _read_plain(root / "bodies.yaml", "bodies", problems)
+    if (root / "negotiation.yaml").exists():
+        negotiation = _read_plain(root / "negotiation.yaml", "negotiation", problems)
+    commons = {}
+    for path in sorted((root / "common").glob("*.yaml")):
+        data = _read_rule_file(path, root, problems)
+        if data is not None:
+            commons[path.relative_to(root).as_posix()] = data
+    editions = []
+    for path in sorted((root / "editions").glob("*.yaml")):
+        data = _read_rule_file(path, root, problems)
+        if data is not None:
+            edition = _edition(data, commons, problems)
+            if edition:
+                editions.append(edition)
+    if problems:
+        return None, problems
+    editions.sort(key=lambda e: (e.jurisdiction, e.start))
+    return Policy(str(root), tuple(editions), lifespans or {}, negotiation or {}), []
+
+
+def _read_plain(path, key, problems):
+    doc, found = load_yaml(path, _display(path))
+    problems += found
+    if doc is None:
+        return {}
+    if not isinstance(doc.data, dict) or key not in doc.data:
+        problems.append(doc.diagnostic(f"policy.bad_{key}", f"{path.name} must hold a '{key}:' mapping"))
+        return {}
+    return doc.data[key]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_rule_file(path: Path, root: Path, problems):
+    doc, found = load_yaml(path, _display(path))
+    if doc is None:
+        problems += found
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(doc.diagnostic("policy.not_mapping", "a policy file must be a mapping",
+                                       (), "start with 'title:' and 'rules:'"))
+        return None
+    found += validate_document(doc, "policy", "policy")
+    if found:
+        problems += found
+        return None
+    is_edition = path.parent.name == "editions"
+    needed = ("edition", "jurisdiction", "from") if is_edition else ("common",)
+    for key in needed:
+        if key not in doc.data:
+            problems.append(doc.diagnostic("policy.missing_field",
+                                           f"this file needs the field '{key}'", (), f"add '{key}:'"))
+    for i, rule in enumerate(doc.data["rules"]):
+        problems += check_condition(rule["when"], ("rules", i, "when"), doc)
+        effect = rule["effect"]
+        if (effect["kind"] == "approval_required") != ("body" in effect):
+            problems.append(doc.diagnostic(
+                "policy.effect_body",
+                "an approval_required effect names a body, and only it does",
+                ("rules", i, "effect"), "e.g. effect: {kind: approval_required, body: nhse_national}"))
+    for i, name in enumerate(doc.data.get("include", [])):
+        if not (root / name).is_file():
+            problems.append(doc.diagnostic("policy.missing_include",
+                                           f"the included file '{name}' does not exist",
+                                           ("include", i), "paths are relative to the policy folder"))
+    return {"doc": doc, "data": doc.data}
+
+
+def _rules(doc) -> list[Rule]:
+    out = []
+    for i, r in enumerate(doc.data["rules"]):
+        out.append(Rule(r["id"], r["statement"].strip(), r["basis"].strip(), tuple(r["sources"]),
+                        r["when"], r["effect"]["kind"], r["effect"].get("body"),
+                        doc.file, doc.locate(("rules", i))[0]))
+    return out
+
+
+def _edition(entry, commons, problems) -> Edition | None:
+    doc, data = entry["doc"], entry["data"]
+    rules = _rules(doc)
+    for name in data.get("include", []):
+        if name in commons:
+            rules += _rules(commons[name]["doc"])
+    seen = {}
+    for rule in rules:
+        if rule.id in seen:
+            problems.append(Diagnostic(
+                "policy.duplicate_id", f"rule id '{rule.id}' is used twice in edition "
+                f"'{data.get('edition')}'", rule.file, rule.line, 1,
+                hint=f"the other is at {seen[rule.id]}; rule ids must be unique"))
+        seen[rule.id] = f"{rule.file}:{rule.line}"
+    if "edition" not in data:
+        return None
+    return Edition(data["edition"], data["title"], data["jurisdiction"], data["from"],
+                   data.get("to") or "9999-12-31", (data.get("summary") or "").strip(),
+                   tuple(rules), doc.file)

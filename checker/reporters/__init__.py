@@ -1,0 +1,1 @@
+"""Reporters render results and diagnostics; nothing else formats output."""

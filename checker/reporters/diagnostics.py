@@ -1,0 +1,13 @@
+"""Rendering diagnostics for people: location, what is wrong, a hint."""
+from __future__ import annotations
+
+from . import style
+
+
+def render_diagnostic(d) -> str:
+    head = f"{d.location()}: {style.error(d.severity)}: {d.message} [{d.code}]"
+    return head + (f"\n  hint: {d.hint}" if d.hint else "")
+
+
+def render_diagnostics(diagnostics) -> str:
+    return "\n".join(render_diagnostic(d) for d in diagnostics) + "\n"

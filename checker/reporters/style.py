@@ -1,0 +1,26 @@
+"""Colour for terminals: click strips it when output is not a terminal."""
+from __future__ import annotations
+
+import typer as click  # typer ships click's style and echo
+
+VERDICT_COLOURS = {"ultra_vires": "red", "refused": "red", "pending": "yellow", "valid": "green"}
+
+
+def verdict(text: str, which: str) -> str:
+    return click.style(text, fg=VERDICT_COLOURS.get(which), bold=True)
+
+
+def heading(text: str) -> str:
+    return click.style(text, bold=True)
+
+
+def dim(text: str) -> str:
+    return click.style(text, dim=True)
+
+
+def warn(text: str) -> str:
+    return click.style(text, fg="yellow")
+
+
+def error(text: str) -> str:
+    return click.style(text, fg="red", bold=True)

@@ -1,0 +1,56 @@
+"""The text report: verdict first, then why, in plain words."""
+from __future__ import annotations
+
+import textwrap
+
+from ..result import Result
+from ..vocabulary import STATUS_WORDS, VERDICT_WORDS, body_label
+from . import style
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: str, hanging: str | None = None) -> str:
+    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent,
+                         subsequent_indent=hanging if hanging is not None else indent)
+
+
+def _finding(f, mark: str) -> list[str]:
+    return [_wrap(f.statement, f"  {mark} ", "    "),
+            style.dim(_wrap(f"rule {f.rule}; basis: {f.basis}", "    ")),
+            style.dim(_wrap("sources: " + "; ".join(f.sources), "    "))]
+
+
+def render_result(result: Result) -> str:
+    lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
+             "  " + style.verdict(VERDICT_WORDS[result.verdict], result.verdict),
+             style.dim(f"  policy edition: {result.edition} ({result.edition_title})"), ""]
+    decisive = [f for f in result.findings if f.rule in result.decided_by]
+    if decisive:
+        lines.append(style.heading("  Why"))
+        for f in decisive:
+            lines += _finding(f, "*")
+    if result.approvals_needed:
+        lines += ["", style.heading("  Who still has to approve")]
+        for a in result.approvals_needed:
+            words = STATUS_WORDS[a.status] + (f": {a.reason}" if a.reason else "")
+            lines.append(_wrap(f"- {a.label}: {words} (rule {a.rule})", "  ", "    "))
+    if result.approvals_given and result.verdict != "valid":
+        lines += ["", style.heading("  Approvals already given")]
+        for a in result.approvals_given:
+            lines.append(_wrap(f"- {a.label}: formally granted (rule {a.rule})", "  ", "    "))
+    if result.risks:
+        lines += ["", style.heading("  Risks")]
+        for f in result.risks:
+            lines += _finding(f, "!")
+    if result.routes:
+        lines += ["", style.heading("  Lawful routes instead")]
+        for f in result.routes:
+            lines += _finding(f, ">")
+    if result.verdict == "valid" and not decisive:
+        lines.append("  No rule of this edition requires an approval or forbids the scheme.")
+    return "\n".join(lines) + "\n"
+
+
+def render_results(results: list[Result]) -> str:
+    return "\n".join(render_result(r) for r in results)

@@ -1,0 +1,83 @@
+"""The result of checking one scheme: verdict, findings and what follows.
+
+A Result is plain data; reporters render it (text, JSON, table). Its
+``to_dict`` is the JSON form, with every list in a fixed order so that the
+same input always gives byte-identical output.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+VERDICTS = ("ultra_vires", "refused", "pending", "valid")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A policy rule whose condition holds for the scheme."""
+
+    rule: str
+    effect: str
+    statement: str
+    basis: str
+    sources: tuple
+    body: str | None = None
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["sources"] = list(self.sources)
+        if self.body is None:
+            del out["body"]
+        return out
+
+
+@dataclass(frozen=True)
+class Approval:
+    """An approval a rule requires, and where the scheme stands on it."""
+
+    body: str
+    label: str
+    status: str  # granted | informal | refused | pending | not_sought
+    rule: str
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        if not self.reason:
+            del out["reason"]
+        return out
+
+
+@dataclass
+class Result:
+    scheme: str
+    title: str
+    verdict: str
+    edition: str
+    edition_title: str
+    decided_by: list
+    findings: list
+    approvals_needed: list
+    approvals_given: list
+    risks: list
+    routes: list
+    file: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "scheme": self.scheme,
+            "title": self.title,
+            "verdict": self.verdict,
+            "edition": self.edition,
+            "edition_title": self.edition_title,
+            "decided_by": list(self.decided_by),
+            "findings": [f.to_dict() for f in self.findings],
+            "approvals_needed": [a.to_dict() for a in self.approvals_needed],
+            "approvals_given": [a.to_dict() for a in self.approvals_given],
+            "risks": [f.to_dict() for f in self.risks],
+            "routes": [f.to_dict() for f in self.routes],
+        }
+
+    def finding_ids(self) -> list[str]:
+        return [f.rule for f in self.findings]

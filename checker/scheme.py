@@ -1,0 +1,114 @@
+"""Loading a scheme: a proposed local agreement, written as YAML facts.
+
+``load_scheme`` reads the file, validates it against the published JSON
+Schema (``vires schema``) and then checks what a schema cannot say: that
+dates are in order and that every body named existed on the scheme's date.
+It returns the Scheme or the diagnostics, never both.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic
+from .validate import validate_document
+from .yaml_loader import Document, load_yaml, parse_yaml
+
+#: Keys a case file adds to a scheme; `vires check` ignores them.
+CASE_KEYS = ("expect", "sources", "assumptions", "summary", "hypothetical", "question")
+
+
+@dataclass
+class Scheme:
+    data: dict
+    file: str
+    doc: Document | None = None
+
+    @property
+    def id(self) -> str:
+        return self.data.get("id", "")
+
+    def facts(self) -> dict:
+        """The scheme without the case-file keys."""
+        return {k: v for k, v in self.data.items() if k not in CASE_KEYS}
+
+
+def load_scheme(path, lifespans=None, file=None) -> tuple[Scheme | None, list[Diagnostic]]:
+    file = file or str(path)
+    doc, problems = load_yaml(path, file)
+    return _from_document(doc, problems, lifespans)
+
+
+def parse_scheme(text: str, file: str = "<input>", lifespans=None):
+    doc, problems = parse_yaml(text, file)
+    return _from_document(doc, problems, lifespans)
+
+
+def scheme_from_data(data, file: str = "<data>", lifespans=None):
+    """Validate an in-memory scheme (the Python API and what-if edits)."""
+    doc = Document(data, file)
+    return _from_document(doc, [], lifespans)
+
+
+def _from_document(doc, problems, lifespans):
+    if problems or doc is None:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        return None, [doc.diagnostic(
+            "scheme.not_mapping",
+            f"a scheme must be a mapping of fields, but this file holds {_kind(doc.data)}",
+            (), "start with 'id:', 'title:', 'jurisdiction:' ... (see `vires schema`)")]
+    problems = validate_document(doc, "scheme", "scheme")
+    if not problems:
+        problems = _check_dates(doc) + _check_bodies(doc, lifespans)
+    if problems:
+        return None, problems
+    return Scheme(doc.data, doc.file, doc), []
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a single line of text"
+    return "a single value"
+
+
+def _check_dates(doc: Document) -> list[Diagnostic]:
+    data = doc.data
+    start, end = data.get("effective_from"), data.get("effective_to")
+    if start and end and end < start:
+        return [doc.diagnostic(
+            "scheme.end_before_start",
+            f"effective_to ({end}) is before effective_from ({start})",
+            ("effective_to",), "swap the two dates, or correct the year")]
+    return []
+
+
+def _bodies(data):
+    for key in ("proposers", "parties"):
+        for i, body in enumerate(data.get(key, [])):
+            yield (key, i), body, data["date"]
+    for key in ("decisions", "objections"):
+        for i, item in enumerate(data.get(key, [])):
+            yield (key, i, "body"), item["body"], item.get("date", data["date"])
+
+
+def _check_bodies(doc: Document, lifespans) -> list[Diagnostic]:
+    """A body must exist on the date it acts; a co-commissioning level is a CCG's."""
+    out = []
+    for path, body, when in _bodies(doc.data):
+        kind = body["kind"]
+        if "co_commissioning" in body and kind != "ccg":
+            out.append(doc.diagnostic(
+                "scheme.co_commissioning_not_ccg",
+                f"co_commissioning is given for a body of kind '{kind}'; only a CCG has a level",
+                path + ("co_commissioning",), "remove co_commissioning, or set kind: ccg",
+                key=True))
+        span = (lifespans or {}).get(kind)
+        if span and not (span["from"] <= when <= span["to"]):
+            out.append(doc.diagnostic(
+                "scheme.body_not_in_existence",
+                f"no {span['label']} existed on {when}: they existed from {span['from']}"
+                + (f" to {span['to']}" if span["to"] < "9999" else ""),
+                path + ("kind",), span.get("hint", "check the body's kind and the date")))
+    return out

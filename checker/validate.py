@@ -1,0 +1,117 @@
+"""Validating a YAML document against a JSON Schema, as located diagnostics.
+
+All errors are collected, turned into Diagnostics that point at the right
+line and column, and given a hint ("did you mean 'area_team'?"). The code of
+each diagnostic says what kind of mistake it is, prefixed by the kind of
+document (``scheme.unknown_field``, ``policy.bad_value``).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from .diagnostics import Diagnostic, did_you_mean, format_path
+from .yaml_loader import Document
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping",
+               "null": "nothing"}
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    """A JSON Schema shipped in checker/schemas."""
+    text = resources.files("checker.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str):
+    import jsonschema
+
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diagnostic]:
+    """Every schema violation in ``doc`` as a located diagnostic."""
+    errors = sorted(_validator(schema_name).iter_errors(doc.data),
+                    key=lambda e: (doc.locate(tuple(e.absolute_path)), str(e.message)))
+    out, seen = [], set()
+    for error in errors:
+        for diag in _explain(error, doc, prefix):
+            key = (diag.code, diag.path, diag.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(diag)
+    return out
+
+
+def _explain(error, doc: Document, prefix: str):
+    path = tuple(error.absolute_path)
+    where = format_path(path) or "the document"
+    kind, schema = error.validator, error.schema
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in schema.get("properties", {})]
+        for key in extra:
+            yield doc.diagnostic(
+                f"{prefix}.unknown_field", f"unknown field '{key}' in {where}",
+                path + (key,), did_you_mean(key, allowed), key=True)
+    elif kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        description = schema.get("properties", {}).get(missing, {}).get("description", "")
+        yield doc.diagnostic(
+            f"{prefix}.missing_field", f"{where} needs the field '{missing}'", path,
+            f"add '{missing}:'" + (f" ({description})" if description else ""))
+    elif kind == "enum":
+        yield doc.diagnostic(
+            f"{prefix}.bad_value", f"'{error.instance}' is not an allowed value for {where}",
+            path, did_you_mean(error.instance, schema["enum"]))
+    elif kind == "type":
+        want = schema["type"]
+        want = " or ".join(_TYPE_WORDS.get(t, t) for t in (want if isinstance(want, list) else [want]))
+        yield doc.diagnostic(
+            f"{prefix}.wrong_type", f"{where} should be {want}, not {_describe(error.instance)}",
+            path, _type_hint(want, error.instance))
+    elif schema.get("format") == "date" or (kind == "pattern" and "[0-9]{4}-" in str(schema.get("pattern"))):
+        yield doc.diagnostic(
+            f"{prefix}.bad_date", f"'{error.instance}' in {where} is not a valid date",
+            path, "write dates as YYYY-MM-DD, e.g. 2014-01-20, and check the day exists")
+    elif kind in ("minimum", "maximum", "minItems", "minLength", "maxLength", "maxItems"):
+        yield doc.diagnostic(f"{prefix}.out_of_range", f"{where}: {error.message}", path,
+                             schema.get("description", ""))
+    elif kind == "pattern":
+        yield doc.diagnostic(f"{prefix}.bad_format", f"'{error.instance}' in {where} has the wrong form",
+                             path, schema.get("description", f"it must match {schema['pattern']}"))
+    else:
+        yield doc.diagnostic(f"{prefix}.invalid", f"{where}: {error.message}", path,
+                             schema.get("description", ""))
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text '{value}'"
+
+
+def _type_hint(want: str, value) -> str:
+    if want == "a list" and not isinstance(value, list):
+        return "write a list with one '- ' item per line"
+    if want == "a mapping":
+        return "write 'key: value' lines indented under this key"
+    if want == "true or false":
+        return "write true or false without quotes"
+    if want == "text":
+        return "put the value in quotes"
+    return ""

@@ -1,0 +1,219 @@
+"""Reading YAML with positions and limits.
+
+``load_yaml`` turns a file into plain data (dicts, lists, strings, numbers,
+booleans) plus a map from each path in the document to its line and column,
+so that every later diagnostic can point at the right place. Dates stay
+strings, as in check-jsonschema, so that the schema's date format applies.
+
+Hostile input is refused before it can cost anything: files over
+``MAX_BYTES``, text that is not UTF-8, binary content, nesting deeper than
+``MAX_DEPTH`` and documents whose aliases expand past ``MAX_NODES`` nodes
+(the "billion laughs"). Duplicate keys are errors, not silent overwrites.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_NODES = 20_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_scalars = yaml.constructor.SafeConstructor()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+@dataclass
+class Document:
+    """Plain data read from a YAML file, with the position of every value."""
+
+    data: object
+    file: str
+    marks: dict = field(default_factory=dict)
+    key_marks: dict = field(default_factory=dict)
+
+    def locate(self, path, key=False) -> tuple[int, int]:
+        """Line and column of the value at ``path`` (or of its key), or of its
+        nearest parent that exists."""
+        path = tuple(path)
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        while path:
+            if path in self.marks:
+                return self.marks[path]
+            path = path[:-1]
+        return self.marks.get((), (1, 1))
+
+    def diagnostic(self, code, message, path=(), hint="", severity="error", key=False):
+        line, column = self.locate(path, key)
+        return Diagnostic(code, message, self.file, line, column, tuple(path),
+                          hint, severity)
+
+
+class _TooBig(Exception):
+    def __init__(self, code, message, mark, hint):
+        self.code, self.message, self.mark, self.hint = code, message, mark, hint
+
+
+def read_text(path, file=None) -> tuple[str | None, list[Diagnostic]]:
+    """Read a file as UTF-8 text within the size limit."""
+    file = file or str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return None, [Diagnostic("input.not_found", "no such file", file,
+                                 hint="check the path and the spelling")]
+    except IsADirectoryError:
+        return None, [Diagnostic("input.is_directory", "this is a folder, not a file",
+                                 file, hint="name a .yaml file inside it")]
+    except OSError as err:
+        return None, [Diagnostic("input.unreadable", f"cannot read the file: {err.strerror}",
+                                 file, hint="check that the file exists and is readable")]
+    return decode_text(raw, file)
+
+
+def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
+    if len(raw) > MAX_BYTES:
+        return None, [Diagnostic(
+            "input.too_large", f"the file is larger than the limit of {MAX_BYTES:,} bytes",
+            file, hint="a scheme or policy file is a few kilobytes; is this the right file?")]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        return None, [Diagnostic("input.binary", "the file holds binary data, not text",
+                                 file, line, 1, hint="save the file as plain UTF-8 text")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [Diagnostic(
+            "input.not_utf8", f"byte 0x{raw[err.start]:02x} is not valid UTF-8 text",
+            file, line, column, hint="save the file as UTF-8 (most editors have this option)")]
+    return text.lstrip("\ufeff"), []
+
+
+def load_yaml(path, file=None) -> tuple[Document | None, list[Diagnostic]]:
+    """Load one YAML document from a file path."""
+    file = file or str(path)
+    text, problems = read_text(path, file)
+    if problems:
+        return None, problems
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: str = "<input>") -> tuple[Document | None, list[Diagnostic]]:
+    """Parse YAML text into a Document, or return diagnostics."""
+    try:
+        _check_depth(text)
+        node = yaml.compose(text, Loader=_Loader)
+    except _TooBig as err:
+        return None, [Diagnostic(err.code, err.message, file, err.mark.line + 1,
+                                 err.mark.column + 1, hint=err.hint)]
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        message = (err.problem or err.context or "not valid YAML").strip()
+        if "expected a single document" in str(err):
+            message = "the file holds more than one YAML document"
+        return None, [Diagnostic(
+            "yaml.syntax", f"not valid YAML: {message}", file,
+            mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
+            hint=_syntax_hint(message))]
+    except yaml.YAMLError as err:
+        return None, [Diagnostic("yaml.syntax", f"not valid YAML: {err}", file,
+                                 hint="check the file in a YAML-aware editor")]
+    if node is None:
+        return None, [Diagnostic("input.empty", "the file is empty", file, 1, 1,
+                                 hint="start from an example in cases/ or run `vires new`")]
+    doc = Document(None, file)
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.build(node, ())
+    except _TooBig as err:
+        return None, [Diagnostic(err.code, err.message, file, err.mark.line + 1,
+                                 err.mark.column + 1, hint=err.hint)]
+    return doc, builder.problems
+
+
+def _syntax_hint(message: str) -> str:
+    if "tab" in message:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in message:
+        return "a value containing ': ' needs quotes"
+    if "flow" in message or "expected ',' or" in message:
+        return "a [ or { was opened and not closed"
+    return "check indentation and quotes near this position"
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting using the event stream, which is not recursive."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooBig("input.too_deep",
+                              f"the document is nested more than {MAX_DEPTH} levels deep",
+                              event.start_mark, "a scheme needs only a few levels of nesting")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+class _Builder:
+    """Builds plain data from a node graph, counting nodes as it expands aliases."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.count = 0
+        self.problems: list[Diagnostic] = []
+
+    def build(self, node, path):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig("input.too_many_nodes",
+                          f"the document expands to more than {MAX_NODES:,} values "
+                          "(are aliases repeating it?)",
+                          node.start_mark, "write the values out instead of using & and * aliases")
+        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == _TIMESTAMP:
+            return node.value
+        try:
+            return _scalars.construct_object(node)
+        except yaml.constructor.ConstructorError as err:
+            self.problems.append(self.doc.diagnostic(
+                "yaml.bad_value", f"cannot read this value: {err.problem}", path,
+                "quote the value to keep it as text"))
+            return node.value
+
+    def _mapping(self, node, path):
+        out = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _TooBig("yaml.bad_key", "a key must be a plain word, not a list or mapping",
+                              key_node.start_mark, "write the key as text")
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _TooBig("yaml.merge_key", "merge keys (<<) are not supported",
+                              key_node.start_mark, "write the keys out in full")
+            key = key_node.value
+            if key in out:
+                line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                first = self.doc.key_marks.get(path + (key,), (0, 0))[0]
+                self.problems.append(Diagnostic(
+                    "yaml.duplicate_key", f"the key '{key}' appears twice in the same mapping",
+                    self.doc.file, line, col, path + (key,),
+                    f"the first '{key}' is on line {first}; keep one of them"))
+                continue
+            self.doc.key_marks[path + (key,)] = (key_node.start_mark.line + 1,
+                                                  key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, path + (key,))
+        return out
