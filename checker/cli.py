@@ -82,6 +82,16 @@ def schema(
     typer.echo(dumps(load_schema("policy" if policy_file else "scheme")), nl=False)
 
 
+def _register_commands() -> None:
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}")
+
+
 def main() -> None:
     """Console entry point: bad input exits 2 with located messages; a bug
     exits 3 with a one-line report instead of a traceback."""
@@ -103,3 +113,6 @@ def main() -> None:
                          "This is a bug in vires, not in your file. Set VIRES_DEBUG=1 "
                          "to see the details, and please report it.\n")
         sys.exit(EXIT_BUG)
+
+
+_register_commands()
