@@ -67,6 +67,6 @@ def did_you_mean(word, choices) -> str:
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    if len(choices) <= 12:
+    if len(choices) <= 30:
         return "expected one of: " + ", ".join(choices)
-    return ""
+    return "see `vires schema` for the allowed values"

@@ -46,7 +46,7 @@ def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diag
             if key not in seen:
                 seen.add(key)
                 out.append(diag)
-    return out
+    return sorted(out, key=lambda d: (d.line, d.column))
 
 
 def _explain(error, doc: Document, prefix: str):
