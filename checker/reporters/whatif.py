@@ -1,0 +1,67 @@
+"""The what-if report: the changes, the verdict before and after, and why
+findings appeared or disappeared, in the rules' own words."""
+from __future__ import annotations
+
+from ..vocabulary import VERDICT_WORDS
+from . import style
+from .json_report import dumps
+from .text import _wrap
+
+
+def render_json(comparison) -> str:
+    return dumps(comparison.to_dict())
+
+
+def finding_lines(finding, mark: str, because) -> list[str]:
+    """A finding as a statement, with its rule and the changed facts it tests."""
+    lines = [_wrap(finding.statement, f"  {mark} ", "    ")]
+    tail = f"rule {finding.rule} ({finding.effect})"
+    if because:
+        tail += "; its condition tests " + ", ".join(because)
+    lines.append(style.dim(_wrap(tail, "    ")))
+    return lines
+
+
+def verdict_lines(before, after) -> list[str]:
+    return ["  Before: " + style.verdict(VERDICT_WORDS[before.verdict], before.verdict),
+            "  After:  " + style.verdict(VERDICT_WORDS[after.verdict], after.verdict)]
+
+
+def contrast_lines(comparison) -> list[str]:
+    """What changed in the findings and approvals, and the rules now deciding."""
+    c = comparison
+    lines = []
+    if c.before.edition != c.after.edition:
+        lines += ["", _wrap(f"The policy edition changed from {c.before.edition} to {c.after.edition}, "
+                            "so a different set of rules applies.", "  ")]
+    if c.disappeared:
+        lines += ["", style.heading("  No longer applies")]
+        for f in c.disappeared:
+            lines += finding_lines(f, "-", c.because.get(f.rule))
+    if c.appeared:
+        lines += ["", style.heading("  Now applies")]
+        for f in c.appeared:
+            lines += finding_lines(f, "+", c.because.get(f.rule))
+    for title, approvals in (("Approvals now formally given", c.now_given()),
+                             ("Approvals now needed", c.now_needed())):
+        if approvals:
+            lines += ["", style.heading(f"  {title}")]
+            lines += [_wrap(f"- {a.label} (rule {a.rule})", "  ", "    ") for a in approvals]
+    if not (c.appeared or c.disappeared or c.now_given() or c.now_needed()):
+        lines += ["", "  The same rules apply before and after: these changes make no difference."]
+    decisive = [f for f in c.after.findings if f.rule in c.after.decided_by]
+    if decisive and c.after.verdict != "valid":
+        lines += ["", style.heading(f"  Why it is {c.after.verdict} after the changes")]
+        for f in decisive:
+            lines += finding_lines(f, "*", None)
+    return lines
+
+
+def render_text(comparison) -> str:
+    c = comparison
+    lines = [style.heading(f"{c.before.file or c.before.scheme}: {c.before.title}"),
+             style.heading("  What if")]
+    lines += [_wrap(f"- {change.describe()}", "  ", "    ") for change in c.changes] or ["  (no changes)"]
+    lines += [""] + verdict_lines(c.before, c.after)
+    lines += contrast_lines(c)
+    return "\n".join(lines) + "\n"

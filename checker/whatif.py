@@ -1,0 +1,291 @@
+"""What-if: apply a negotiator's changes to a scheme and compare the verdicts.
+
+A **change** is one edit of the scheme as written: ``set`` a value at a
+dotted path, ``add`` an item to a list (creating the list if absent), or
+``remove`` a key or a list item. Paths are dotted and list items are
+numbered from 0: ``decisions.1.status``, ``change.instrument``. Values are
+YAML, read by the project's loader (dates stay text).
+
+A **comparison** is the result before and after, with the findings that
+appeared and disappeared and, for each, the changed facts its rule tests:
+the contrastive "why" a negotiator asks for. ``vires fix`` builds its
+answers with the same functions, so every fix replays through ``whatif``.
+"""
+from __future__ import annotations
+
+import copy
+import shlex
+from dataclasses import dataclass, field, replace
+
+from .conditions import fields_of
+from .diagnostics import Diagnostic, InputError, format_path
+from .facts import LISTS, scheme_facts
+from .result import Result
+from .yaml_loader import Document, parse_yaml
+
+OPS = ("set", "add", "remove")
+
+
+@dataclass(frozen=True)
+class Change:
+    op: str
+    path: str
+    value: object = None
+
+    @property
+    def parts(self) -> tuple:
+        return split_path(self.path)
+
+    def to_dict(self) -> dict:
+        out = {"op": self.op, "path": self.path}
+        if self.op != "remove":
+            out["value"] = self.value
+        return out
+
+    def option(self, quote: bool = True) -> str:
+        """The command-line option that makes this change (quoted for a shell)."""
+        text = self.path if self.op == "remove" else f"{self.path}={yaml_text(self.value)}"
+        return f"--{self.op} {shell_quote(text) if quote else text}"
+
+    def describe(self) -> str:
+        """Plain words: 'set change.instrument to local_incentive_scheme'."""
+        if self.op == "remove":
+            return f"remove {self.path}"
+        if self.op == "add":
+            return f"add to {self.path}: {yaml_text(self.value)}"
+        return f"set {self.path} to {yaml_text(self.value)}"
+
+
+def shell_quote(text: str) -> str:
+    """Quote for a POSIX shell, preferring double quotes (readable around YAML's single ones)."""
+    if shlex.quote(text) == text:
+        return text
+    if not any(c in text for c in '"$`\\!'):
+        return f'"{text}"'
+    return shlex.quote(text)
+
+
+def yaml_text(value) -> str:
+    """A value as one line of YAML, e.g. {body: {kind: lmc}, status: granted}."""
+    import yaml
+
+    if isinstance(value, str) and value.strip() == value and value:
+        doc, problems = parse_yaml(value)
+        if not problems and doc.data == value:  # plain text and dates need no quotes here
+            return value
+    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10_000)
+    return text.strip().removesuffix("...").strip()
+
+
+def change_from_dict(item: dict) -> Change:
+    return Change(item["op"], item["path"], item.get("value"))
+
+
+def split_path(path: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in path.split("."))
+
+
+def parse_option(op: str, text: str, file: str) -> Change:
+    """``PATH=VALUE`` (or ``PATH`` for remove) from the command line."""
+    where = f"--{op} {text}"
+    if op == "remove":
+        path, value = text, None
+    else:
+        path, sep, raw = text.partition("=")
+        if not sep:
+            raise _bad(file, where, "a change needs PATH=VALUE", "e.g. --set change.instrument=local_incentive_scheme")
+        if not raw.strip():
+            raise _bad(file, where, "no value after '='", "write a value; '' is empty text")
+        doc, problems = parse_yaml(raw, where)
+        if problems:
+            raise InputError([replace(p, file=file, line=0, column=0,
+                                      message=f"{where}: the value is not valid YAML: {p.message}")
+                              for p in problems])
+        value = doc.data
+    path = path.strip()
+    if not path or any(not part for part in path.split(".")):
+        raise _bad(file, where, f"'{path}' is not a dotted path",
+                   "write the path with dots and number list items from 0, e.g. decisions.1.status")
+    return Change(op, path, value)
+
+
+def _bad(file, where, message, hint, line=0, column=0, path=()) -> InputError:
+    return InputError([Diagnostic("whatif.bad_change", f"{where}: {message}", file, line, column,
+                                  tuple(path), hint)])
+
+
+def apply_changes(data: dict, changes, doc: Document | None = None, file: str = "<data>") -> dict:
+    """A copy of ``data`` with the changes applied in order; raises InputError
+    located at the nearest part of the scheme that exists."""
+    out = copy.deepcopy(data)
+    for change in changes:
+        _apply(out, change, doc, file)
+    return out
+
+
+def _apply(data, change: Change, doc, file):
+    parts = change.parts
+
+    def fail(message, hint, upto):
+        line, column = doc.locate(parts[:upto]) if doc else (0, 0)
+        return _bad(file, change.option(quote=False), message, hint, line, column, parts[:upto])
+
+    node = data
+    for depth, part in enumerate(parts[:-1]):
+        node = _step(node, part, change, depth, parts, fail, create=change.op != "remove")
+    last = parts[-1]
+    here = format_path(parts)
+    if isinstance(node, list):
+        if not isinstance(last, int):
+            raise fail(f"{format_path(parts[:-1])} is a list: number its items from 0", "e.g. decisions.0",
+                       len(parts) - 1)
+        if last >= len(node):
+            raise fail(f"there is no {here}: {format_path(parts[:-1])} has {len(node)} item(s)",
+                       f"items are numbered 0 to {len(node) - 1}" if node else "the list is empty",
+                       len(parts) - 1)
+    elif isinstance(node, dict):
+        if isinstance(last, int):
+            raise fail(f"{format_path(parts[:-1]) or 'the scheme'} is a mapping, not a list",
+                       "name a field instead of a number", len(parts) - 1)
+    else:
+        raise fail(f"{format_path(parts[:-1])} holds a single value, not fields or items",
+                   "change the value itself", len(parts) - 1)
+    if change.op == "set":
+        node[last] = copy.deepcopy(change.value)
+    elif change.op == "add":
+        if isinstance(node, dict) and last not in node:
+            node[last] = []
+        target = node[last]
+        if not isinstance(target, list):
+            raise fail(f"{here} is not a list, so nothing can be added to it", "use --set to replace a value",
+                       len(parts))
+        target.append(copy.deepcopy(change.value))
+    else:
+        if isinstance(node, dict) and last not in node:
+            raise fail(f"there is no {here} to remove", "check the spelling of the path", len(parts) - 1)
+        del node[last]
+
+
+def _step(node, part, change, depth, parts, fail, create):
+    if isinstance(node, list):
+        if not isinstance(part, int):
+            raise fail(f"{format_path(parts[:depth])} is a list: number its items from 0",
+                       f"e.g. {'.'.join(map(str, parts[:depth]))}.0", depth)
+        if part >= len(node):
+            raise fail(f"there is no {format_path(parts[:depth + 1])}: "
+                       f"{format_path(parts[:depth])} has {len(node)} item(s)",
+                       f"items are numbered 0 to {len(node) - 1}" if node else "the list is empty", depth)
+        return node[part]
+    if isinstance(node, dict):
+        if isinstance(part, int):
+            raise fail(f"{format_path(parts[:depth]) or 'the scheme'} is a mapping, not a list",
+                       "name a field instead of a number", depth)
+        if part not in node:
+            if not create:
+                raise fail(f"there is no {format_path(parts[:depth + 1])}", "check the spelling of the path",
+                           depth)
+            node[part] = {}
+        return node[part]
+    raise fail(f"{format_path(parts[:depth])} holds a single value, not fields or items",
+               "change the value itself", depth)
+
+
+def changed_scheme(checker, scheme, changes):
+    """The scheme after the changes, validated; diagnostics point into the
+    original file and name the change that made the input bad."""
+    data = apply_changes(scheme.data, changes, scheme.doc, scheme.file)
+    try:
+        changed = checker.from_data(data, scheme.file)
+        checker.edition_for(changed)  # a changed date or jurisdiction may leave every edition
+        return changed
+    except InputError as err:
+        raise InputError([_relocate(d, scheme, changes) for d in err.diagnostics]) from None
+
+
+def _relocate(d: Diagnostic, scheme, changes) -> Diagnostic:
+    line, column = scheme.doc.locate(d.path) if scheme.doc else (d.line, d.column)
+    culprits = [c for c in changes if _related(c.parts, tuple(d.path))] or list(changes)
+    after = ", ".join(c.option(quote=False) for c in culprits)
+    return replace(d, line=line, column=column, message=f"after {after}: {d.message}")
+
+
+def _related(a: tuple, b: tuple) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+@dataclass
+class Comparison:
+    """A scheme's result before and after a set of changes."""
+
+    before: Result
+    after: Result
+    changes: list
+    appeared: list = field(default_factory=list)
+    disappeared: list = field(default_factory=list)
+    because: dict = field(default_factory=dict)  # rule id -> changed facts its condition tests
+
+    def finding_dict(self, finding) -> dict:
+        out = finding.to_dict()
+        out["because"] = list(self.because.get(finding.rule, []))
+        return out
+
+    def now_given(self) -> list:
+        before = {a.body for a in self.before.approvals_given}
+        return [a for a in self.after.approvals_given if a.body not in before]
+
+    def now_needed(self) -> list:
+        before = {a.body for a in self.before.approvals_needed}
+        return [a for a in self.after.approvals_needed if a.body not in before]
+
+    def to_dict(self) -> dict:
+        return {
+            "before": self.before.to_dict(),
+            "after": self.after.to_dict(),
+            "changes": [c.to_dict() for c in self.changes],
+            "appeared": [self.finding_dict(f) for f in self.appeared],
+            "disappeared": [self.finding_dict(f) for f in self.disappeared],
+            "approvals_now_given": [a.to_dict() for a in self.now_given()],
+            "approvals_now_needed": [a.to_dict() for a in self.now_needed()],
+        }
+
+
+def compare(checker, scheme, changes, before: Result | None = None) -> Comparison:
+    """Check the scheme as it is and as changed, and explain the difference."""
+    before = before or checker.check_scheme(scheme)
+    changed = changed_scheme(checker, scheme, changes)
+    after = checker.check_scheme(changed)
+    return explain(checker, scheme.data, changed.data, before, after, changes)
+
+
+def explain(checker, data_before, data_after, before, after, changes) -> Comparison:
+    old, new = before.finding_ids(), after.finding_ids()
+    appeared = [f for f in after.findings if f.rule not in old]
+    disappeared = [f for f in before.findings if f.rule not in new]
+    moved = changed_facts(scheme_facts(data_before), scheme_facts(data_after))
+    because = {}
+    for finding, edition in [(f, after.edition) for f in appeared] + [(f, before.edition) for f in disappeared]:
+        tested = rule_fields(checker.policy.edition(edition).rule(finding.rule))
+        because[finding.rule] = [name for name in moved if name in tested]
+    return Comparison(before, after, list(changes), appeared, disappeared, because)
+
+
+def rule_fields(rule) -> set:
+    """The fact fields a rule's condition tests, as full names (decisions.status)."""
+    return {f"{item_of}.{name}" if item_of else name for item_of, name in fields_of(rule.when)}
+
+
+def changed_facts(before: dict, after: dict, prefix: str = "") -> list[str]:
+    """Names of the facts that differ; for a list, each item field that differs."""
+    out = []
+    for key in before:
+        name = prefix + key
+        old, new = before[key], after.get(key)
+        if isinstance(old, dict):
+            out += changed_facts(old, new, name + ".")
+        elif isinstance(old, list) and name in LISTS:
+            out += [f"{name}.{f}" for f in LISTS[name]
+                    if [i[f] for i in old] != [i[f] for i in new]]
+        elif old != new:
+            out.append(name)
+    return out
