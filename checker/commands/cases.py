@@ -1,0 +1,57 @@
+"""`vires test`: run the case library's expectations, and its coverage."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..cli import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, app, fail_input
+
+
+class CaseFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("test")
+def test_cases(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Case files or folders [default: cases].",
+                                                 show_default=False),
+    coverage: bool = typer.Option(False, "--coverage",
+                                  help="Also list every policy rule no passing case asserts (exit 1 if any)."),
+    sources: Optional[Path] = typer.Option(None, "--sources", show_default=False,
+                                           help="Folder of source articles: check every quote is in its article."),
+    format: CaseFormat = typer.Option(CaseFormat.text, "--format", "-f", help="text or json."),
+    policy: Optional[Path] = PolicyOption,
+):
+    """Run the cases: each must give its expected verdict, findings and approvals."""
+    from ..cases import coverage as uncovered_rules
+    from ..cases import run_cases
+    from ..diagnostics import Diagnostic
+    from ..evaluate import checker_for
+    from ..provenance import check_quotes
+    from ..reporters import cases as report
+
+    checker = checker_for(policy)
+    outcomes, problems = run_cases(checker, paths or [Path("cases")])
+    if sources is not None and not sources.is_dir():
+        problems.append(Diagnostic("input.not_found", "no such folder", str(sources),
+                                   hint="--sources names the folder of source articles"))
+    elif sources is not None:
+        for outcome in outcomes:
+            problems += check_quotes(outcome.case, sources)
+    if problems:
+        fail_input(problems)
+    uncovered = uncovered_rules(checker.policy, outcomes) if coverage else None
+    if format == CaseFormat.json:
+        typer.echo(report.render_json(outcomes, uncovered), nl=False)
+    else:
+        text = report.render_outcomes(outcomes)
+        if coverage:
+            count = len({r.id for e in checker.policy.editions for r in e.rules})
+            text += report.render_coverage(uncovered, count)
+        typer.echo(text, nl=False)
+    ok = all(o.passed for o in outcomes) and not uncovered
+    raise typer.Exit(EXIT_VALID if ok else EXIT_NOT_VALID)

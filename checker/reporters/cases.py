@@ -1,0 +1,76 @@
+"""Reporting `vires test`: one line per passing case; for a failing one, the
+file, expected against got, and every finding that fired."""
+from __future__ import annotations
+
+from . import style
+from .json_report import dumps
+
+
+def _words(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
+
+
+def render_failure(outcome) -> str:
+    """The readable account of a failed case (also used by pytest)."""
+    r = outcome.result
+    lines = [f"{style.error('FAIL')} {outcome.case.file} ({outcome.case.id}, edition {r.edition})"]
+    for what, expected, got in outcome.failures:
+        if what == "missing findings":
+            lines.append(f"  findings: expected among them {_words(expected)}, but they did not fire")
+        else:
+            lines.append(f"  {what}: expected {_words(expected)}, got {_words(got)}")
+    lines.append(f"  verdict given: {r.verdict}, decided by {_words(r.decided_by)}")
+    lines.append("  findings that fired:")
+    lines += [f"    - {f.rule} ({f.effect})" for f in r.findings] or ["    (none)"]
+    if r.approvals_needed:
+        lines.append("  approvals needed: " + ", ".join(f"{a.body} ({a.status})" for a in r.approvals_needed))
+    return "\n".join(lines)
+
+
+def render_outcomes(outcomes) -> str:
+    lines = []
+    for o in outcomes:
+        if o.passed:
+            why = ", ".join(o.result.decided_by) or "no rule decisive"
+            lines.append(f"{style.verdict('ok', 'valid')}   {o.case.file}: {o.result.verdict} ({why})")
+        else:
+            lines.append(render_failure(o))
+    failed = sum(not o.passed for o in outcomes)
+    lines.append(f"{len(outcomes)} cases: {len(outcomes) - failed} passed, {failed} failed")
+    return "\n".join(lines) + "\n"
+
+
+def render_coverage(uncovered, rule_count: int) -> str:
+    if not uncovered:
+        return f"coverage: every one of the {rule_count} policy rules is asserted by a passing case\n"
+    lines = [f"coverage: {len(uncovered)} of {rule_count} policy rules are asserted by no passing case:"]
+    for u in uncovered:
+        lines.append(f"  {u.rule}  ({u.file}:{u.line}; editions: {', '.join(u.editions)})")
+        lines.append(style.dim(f"      {' '.join(u.statement.split())}"))
+    lines.append("  add a case (real, or hypothetical: true with a question) that expects each of them")
+    return "\n".join(lines) + "\n"
+
+
+def outcome_dict(outcome) -> dict:
+    return {
+        "file": outcome.case.file,
+        "case": outcome.case.id,
+        "passed": outcome.passed,
+        "expected": outcome.case.expect,
+        "verdict": outcome.result.verdict,
+        "decided_by": list(outcome.result.decided_by),
+        "findings": outcome.result.finding_ids(),
+        "approvals_needed": [a.body for a in outcome.result.approvals_needed],
+        "failures": [{"what": w, "expected": e, "got": g} for w, e, g in outcome.failures],
+    }
+
+
+def render_json(outcomes, uncovered=None) -> str:
+    data = {"cases": [outcome_dict(o) for o in outcomes],
+            "passed": sum(o.passed for o in outcomes),
+            "failed": sum(not o.passed for o in outcomes)}
+    if uncovered is not None:
+        data["uncovered_rules"] = [u.rule for u in uncovered]
+    return dumps(data)
