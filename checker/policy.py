@@ -107,7 +107,9 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     if (root / "bodies.yaml").exists():
         lifespans = _read_plain(root / "bodies.yaml", "bodies", problems)
     if (root / "negotiation.yaml").exists():
-        negotiation = _read_plain(root / "negotiation.yaml", "negotiation", problems)
+        from .negotiation import read_negotiation  # schema and path checks: `vires fix` relies on it
+
+        negotiation = read_negotiation(root / "negotiation.yaml", _display(root / "negotiation.yaml"), problems)
     commons = {}
     for path in sorted((root / "common").glob("*.yaml")):
         data = _read_rule_file(path, root, problems)

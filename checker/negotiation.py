@@ -1,0 +1,202 @@
+"""The negotiation file: which facts of a scheme a negotiator can change.
+
+``policy/negotiation.yaml`` lists **levers** (negotiable facts, each with
+the values ``vires fix`` tries) and **facts of record** (jurisdiction, a
+past decision, who the bodies are), which a fix never changes. It is policy,
+not code, so that what counts as negotiable is reviewed with the rules.
+Paths are dotted paths into the scheme, ``*`` standing for any list item.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from .diagnostics import Diagnostic, did_you_mean
+from .validate import load_schema, validate_document
+from .yaml_loader import load_yaml
+
+TRY_KEYWORDS = ("schema", "next_contract_year")
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A negotiable fact and the values to try for it."""
+
+    path: str
+    op: str
+    values: object  # a tuple of values, or one of TRY_KEYWORDS
+    label: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """A fact of record; ``history`` ones cannot be freed even for one run."""
+
+    path: str
+    why: str
+    history: bool = False
+
+
+@dataclass(frozen=True)
+class Negotiation:
+    levers: tuple
+    records: tuple
+
+    @classmethod
+    def from_policy(cls, data: dict) -> "Negotiation":
+        levers = tuple(Lever(e["path"], e.get("op", "set"),
+                             e["try"] if isinstance(e["try"], str) else tuple(e["try"]),
+                             e.get("label", e["path"]), e["why"])
+                       for e in (data or {}).get("negotiable", []))
+        records = tuple(Record(e["path"], e["why"], e.get("history", False))
+                        for e in (data or {}).get("record", []))
+        return cls(levers, records)
+
+    def entry_for(self, parts) -> Lever | Record | None:
+        """The most specific entry whose path covers ``parts`` (a prefix match)."""
+        best, best_len = None, -1
+        for entry in self.records + self.levers:
+            pattern = entry.path.split(".")
+            if len(pattern) > best_len and covers(pattern, parts):
+                best, best_len = entry, len(pattern)
+        return best
+
+
+def covers(pattern, parts) -> bool:
+    """True if a path pattern (with * for items) is a prefix of ``parts``."""
+    if len(pattern) > len(parts):
+        return False
+    return all(p == str(q) or (p == "*" and isinstance(q, int)) for p, q in zip(pattern, parts))
+
+
+def schema_node(parts) -> dict | None:
+    """The scheme-schema node at a path (list items by number or *), or None."""
+    root = load_schema("scheme")
+    node = root
+    for part in parts:
+        node = _deref(root, node)
+        if node.get("type") == "array" and (part == "*" or isinstance(part, int) or str(part).isdigit()):
+            node = node["items"]
+        elif part in node.get("properties", {}):
+            node = node["properties"][part]
+        else:
+            return None
+    return _deref(root, node)
+
+
+def _deref(root, node):
+    while "$ref" in node:
+        node = root["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    return node
+
+
+def known_fields(parts) -> list[str]:
+    """The field names allowed under a path, for 'did you mean' hints."""
+    node = schema_node(parts)
+    if node and node.get("type") == "array":
+        node = schema_node(tuple(parts) + ("*",))
+    return sorted((node or {}).get("properties", {}))
+
+
+def schema_choices(node) -> list | None:
+    """Every value a schema node allows, if it is a fixed choice."""
+    if "enum" in node:
+        return list(node["enum"])
+    if node.get("type") == "boolean":
+        return [True, False]
+    return None
+
+
+def value_problem(node, value) -> str:
+    """Why ``value`` does not fit a scheme-schema node ('' if it does)."""
+    import jsonschema
+
+    schema = dict(node, **{"$defs": load_schema("scheme")["$defs"]})
+    error = jsonschema.exceptions.best_match(_validator_for(schema).iter_errors(value))
+    return error.message if error else ""
+
+
+def _validator_for(schema):
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(load_schema("scheme"))
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def read_negotiation(path, display: str, problems: list) -> dict:
+    """The ``negotiation:`` mapping of a negotiation file; problems are added."""
+    doc, found = load_yaml(path, display)
+    problems += found
+    if doc is None:
+        return {}
+    found = validate_document(doc, "negotiation", "negotiation")
+    if not found:
+        found = check_negotiation(doc)
+    problems += found
+    return {} if found else doc.data["negotiation"]
+
+
+def check_negotiation(doc) -> list[Diagnostic]:
+    """What the schema cannot say: paths exist in the scheme, values fit them,
+    and no fact is both negotiable and of record."""
+    out = []
+    data = doc.data["negotiation"]
+    for kind in ("negotiable", "record"):
+        for i, entry in enumerate(data[kind]):
+            out += _check_entry(doc, kind, i, entry)
+    levers = {e["path"]: i for i, e in enumerate(data["negotiable"])}
+    for i, entry in enumerate(data["record"]):
+        if entry["path"] in levers and not _adds(data["negotiable"][levers[entry["path"]]]):
+            out.append(doc.diagnostic(
+                "negotiation.conflict", f"'{entry['path']}' is listed both as negotiable and as a fact of record",
+                ("negotiation", "record", i, "path"), "keep it in one list"))
+    return out
+
+
+def _adds(entry) -> bool:
+    # Adding a new item (a new decision) is compatible with the list's
+    # existing items being history.
+    return entry.get("op", "set") == "add"
+
+
+def _check_entry(doc, kind, i, entry) -> list[Diagnostic]:
+    where = ("negotiation", kind, i)
+    parts = entry["path"].split(".")
+    node = schema_node(parts)
+    if node is None:
+        good = next(n for n in range(len(parts), -1, -1) if schema_node(parts[:n]) is not None)
+        return [doc.diagnostic("negotiation.unknown_path",
+                               f"'{entry['path']}' is not a path of the scheme: no '{parts[good]}' there",
+                               where + ("path",), did_you_mean(parts[good], known_fields(parts[:good])))]
+    if kind == "record":
+        return []
+    op, values = entry.get("op", "set"), entry["try"]
+    if op == "add":
+        if node.get("type") != "array":
+            return [doc.diagnostic("negotiation.not_a_list", f"'{entry['path']}' is not a list, so nothing can be added",
+                                   where + ("op",), "use op: set")]
+        node = schema_node(parts + ["*"])
+    if values == "schema":
+        if schema_choices(node) is None:
+            return [doc.diagnostic("negotiation.no_choices",
+                                   f"'{entry['path']}' has no fixed set of values to try",
+                                   where + ("try",), "list the values to try, e.g. try: [true]")]
+        return []
+    if values == "next_contract_year" and node.get("format") != "date":
+        return [doc.diagnostic("negotiation.bad_try", f"'{entry['path']}' is not a date",
+                               where + ("try",), "next_contract_year applies to a date field")]
+    if isinstance(values, str):
+        return []
+    out = []
+    for j, value in enumerate(values):
+        problem = value_problem(node, value)
+        if problem:
+            out.append(doc.diagnostic("negotiation.bad_value",
+                                      f"the value to try for '{entry['path']}' does not fit the scheme: {problem}",
+                                      where + ("try", j), _hint(node)))
+    return out
+
+
+def _hint(node) -> str:
+    choices = schema_choices(node)
+    return ("expected one of: " + ", ".join(map(str, choices))) if choices else "see `vires schema`"
+
