@@ -12,13 +12,13 @@ def render_json(comparison) -> str:
     return dumps(comparison.to_dict())
 
 
-def finding_lines(finding, mark: str, because) -> list[str]:
+def finding_lines(finding, mark: str, because, indent: str = "  ") -> list[str]:
     """A finding as a statement, with its rule and the changed facts it tests."""
-    lines = [_wrap(finding.statement, f"  {mark} ", "    ")]
+    lines = [_wrap(finding.statement, f"{indent}{mark} ", indent + "  ")]
     tail = f"rule {finding.rule} ({finding.effect})"
     if because:
         tail += "; its condition tests " + ", ".join(because)
-    lines.append(style.dim(_wrap(tail, "    ")))
+    lines.append(style.dim(_wrap(tail, indent + "  ")))
     return lines
 
 

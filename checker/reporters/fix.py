@@ -1,0 +1,87 @@
+"""The fix report: the smallest changes that make a scheme valid, each with
+what no longer applies and how to replay it; or, when there is none, what
+stands in the way and the closest attempts."""
+from __future__ import annotations
+
+from ..negotiation import Lever
+from ..vocabulary import VERDICT_WORDS
+from . import style
+from .json_report import dumps
+from .text import _wrap
+from .whatif import finding_lines
+
+
+def replay_command(file: str, changes) -> str:
+    return " ".join(["vires whatif", file] + [c.option() for c in changes])
+
+
+def render_json(report) -> str:
+    data = report.to_dict()
+    for item, (attempt, _) in zip(data["fixes"], report.fixes):
+        item["replay"] = replay_command(report.before.file, attempt.changes)
+    return dumps(data)
+
+
+def render_text(report) -> str:
+    before = report.before
+    lines = [style.heading(f"{before.file or before.scheme}: {before.title}"),
+             "  As it stands: " + style.verdict(VERDICT_WORDS[before.verdict], before.verdict)]
+    if before.verdict == "valid":
+        lines.append("  Nothing to fix: the scheme is valid as it stands.")
+        return "\n".join(lines) + "\n"
+    if report.fixes:
+        sizes = sorted({len(a.changes) for a, _ in report.fixes})
+        words = " or ".join(str(s) for s in sizes)
+        lines.append(f"  {len(report.fixes)} smallest fix(es), {words} change(s) each:")
+        for n, (attempt, comparison) in enumerate(report.fixes, 1):
+            lines += [""] + _fix_lines(n, attempt, comparison, before.file)
+    else:
+        lines += _no_fix_lines(report)
+    lines += ["", style.dim(_wrap(
+        f"Searched {report.tried} combination(s) of {report.candidates} candidate change(s) to the "
+        f"negotiable facts of policy/negotiation.yaml, up to {report.max_changes} change(s); facts of "
+        "record, and decisions already given, are never changed.", "  "))]
+    return "\n".join(lines) + "\n"
+
+
+def _fix_lines(n, attempt, comparison, file) -> list[str]:
+    result = attempt.result
+    lines = ["  " + style.heading(f"Fix {n}: ") + style.verdict(VERDICT_WORDS[result.verdict], result.verdict)]
+    lines += [_wrap(f"- {c.describe()}", "    ", "      ") for c in attempt.changes]
+    deciding = [f for f in comparison.disappeared if f.effect in ("ultra_vires", "refused")]
+    if deciding:
+        lines.append("    No longer applies:")
+        for f in deciding:
+            lines += finding_lines(f, "-", comparison.because.get(f.rule), indent="    ")
+    if result.approvals_given:
+        given = "; ".join(f"{a.label} (rule {a.rule})" for a in result.approvals_given)
+        lines.append(_wrap(f"Approvals formally given: {given}", "    ", "      "))
+    if result.risks:
+        lines.append(_wrap("Risks to watch: " + ", ".join(f.rule for f in result.risks), "    ", "      "))
+    lines.append(style.dim(_wrap("replay: " + replay_command(file, attempt.changes), "    ", "      ")))
+    return lines
+
+
+def _no_fix_lines(report) -> list[str]:
+    lines = ["", _wrap(f"No set of up to {report.max_changes} change(s) to the negotiable facts makes "
+                       "this scheme valid.", "  ")]
+    if report.blockers:
+        lines += ["", style.heading("  What stands in the way")]
+        for finding, facts in report.blockers:
+            lines += finding_lines(finding, "*", None)
+            record = {}
+            for name, entry in facts:
+                if entry is not None and not isinstance(entry, Lever):
+                    record.setdefault(entry.path, entry.why)
+            for path, why in record.items():
+                lines.append(_wrap(f"it tests {path}, a fact of record: {why}", "    ", "      "))
+    if report.closest:
+        lines += ["", style.heading("  Closest attempts")]
+        for attempt in report.closest:
+            r = attempt.result
+            lines.append("  " + style.verdict(r.verdict, r.verdict) + " (decided by "
+                         + ", ".join(r.decided_by) + ")")
+            lines += [_wrap(f"- {c.describe()}", "    ", "      ") for c in attempt.changes]
+    else:
+        lines.append(_wrap("No attempt came closer to valid than the scheme as it stands.", "  "))
+    return lines
