@@ -1,0 +1,209 @@
+"""Verifying an edition: every scheme that matters gets exactly one verdict.
+
+For each edition the fact space (``checker.factspace``) is enumerated as a
+covering design, and every scheme in it goes through the real checker path
+(facts -> ``RuleEngine.fired`` -> ``verdict.decide``). The schemes are:
+
+1. for each rule, the full product of the values of every dimension it tests
+   (lists of 0 to 2 items for the lists it quantifies over, 0 or 1 item for
+   the rest); over ``CAP`` schemes, lists of 0 or 1 item; still over ``CAP``,
+   a pairwise covering array of those dimensions;
+2. for each pair of rules that can change the verdict (ultra_vires, refused,
+   approval_required), the full product of the dimensions either tests
+   (lists of 0 or 1 item), or a pairwise covering array over ``CAP``;
+3. a pairwise covering array of every dimension of the edition.
+
+A scheme fails if the engine raises, or if the result is not exactly one
+verdict consistent with the findings (see ``_problems``). docs/trust.md
+describes this for readers.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .factspace import FactSpace, pairwise
+from .facts import LISTS, scheme_facts
+from .result import VERDICTS
+from .verdict import decide
+
+CAP = 20_000
+DECISIVE_EFFECTS = ("ultra_vires", "refused", "approval_required")
+_RANK = {"ultra_vires": 0, "refused": 1, "approval_required": 2, "risk": 3, "route": 4}
+
+
+@dataclass
+class Overlap:
+    """Two verdict rules that fired for the same scheme, and who decided."""
+
+    first: str
+    second: str
+    precedence: str
+    schemes: int = 0
+    decided: Counter = field(default_factory=Counter)
+
+    def to_dict(self) -> dict:
+        return {"rules": [self.first, self.second], "schemes": self.schemes,
+                "precedence": self.precedence, "decided_by": dict(sorted(self.decided.items()))}
+
+
+@dataclass
+class EditionReport:
+    edition: str
+    schemes: int = 0
+    seconds: float = 0.0
+    verdicts: Counter = field(default_factory=Counter)
+    never_fired: list = field(default_factory=list)
+    never_decisive: list = field(default_factory=list)
+    overlaps: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+    design: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"edition": self.edition, "schemes": self.schemes,
+                "seconds": round(self.seconds, 2), "design": self.design,
+                "verdicts": {v: self.verdicts[v] for v in VERDICTS},
+                "never_fired": self.never_fired, "never_decisive": self.never_decisive,
+                "overlaps": [o.to_dict() for o in self.overlaps], "failures": self.failures}
+
+
+def choices(space: FactSpace, cap: int = CAP):
+    """The covering design of an edition: (kind of set, choice) pairs, deduplicated."""
+    seen = set()
+    order = list(space.dimensions)
+    rules = space.edition.rules
+
+    def unique(kind, found):
+        for choice in found:
+            key = tuple(choice.get(n, 0) for n in order)
+            if key not in seen:
+                seen.add(key)
+                yield kind, choice
+
+    for rule in rules:
+        names = space.rule_dims[rule.id]
+        quantified = {d for d in names if d in LISTS and d in _quantified(rule.when)}
+        full = _mixed_product(space, names, quantified)
+        if full is None:
+            full = _bounded(space, names)
+        yield from unique("rule", full)
+    verdict_rules = [r for r in rules if r.effect in DECISIVE_EFFECTS]
+    for a, b in itertools.combinations(verdict_rules, 2):
+        names = list(dict.fromkeys(space.rule_dims[a.id] + space.rule_dims[b.id]))
+        yield from unique("pair", _bounded(space, names))
+    yield from unique("pairwise", pairwise(space, order))
+
+
+def _bounded(space, names):
+    if space.size(names, short=True) <= CAP:
+        return space.product(names, short=True)
+    return pairwise(space, names)
+
+
+def _mixed_product(space, names, quantified):
+    dims = [space.dimensions[n] for n in names]
+    ranges = [d.indices(short=d.name not in quantified) for d in dims]
+    total = 1
+    for r in ranges:
+        total *= len(r)
+    if total > CAP:
+        return None
+    return (dict(zip(names, combo)) for combo in itertools.product(*ranges))
+
+
+def _quantified(cond) -> set:
+    from .conditions import operator
+
+    op = operator(cond)
+    if op in ("all", "any"):
+        return set().union(*(_quantified(c) for c in cond[op]))
+    if op == "not":
+        return _quantified(cond["not"])
+    return {cond[op]} if op in ("some", "none") else set()
+
+
+def verify_edition(engine, edition, lifespans) -> EditionReport:
+    """Check every scheme of the edition's covering design."""
+    started = time.perf_counter()
+    space = FactSpace(edition, lifespans)
+    report = EditionReport(edition.id)
+    effects = {r.id: r.effect for r in edition.rules}
+    fired_ever, decisive = set(), set()
+    overlaps: dict = {}
+    design = Counter()
+    for kind, choice in choices(space):
+        data = space.scheme(choice)
+        if not space.valid(data):
+            design["not valid input (a body that did not exist), skipped"] += 1
+            continue
+        design[kind] += 1
+        report.schemes += 1
+        try:
+            fired = engine.fired(edition.id, scheme_facts(data))
+            result = decide(edition, fired, data)
+        except Exception as err:  # any failure here is a bug to report, not to hide
+            report.failures.append({"scheme": space.describe(choice),
+                                    "problem": f"{type(err).__name__}: {err}"})
+            continue
+        problems = _problems(result, fired, effects)
+        if problems:
+            report.failures.append({"scheme": space.describe(choice), "problem": "; ".join(problems)})
+        report.verdicts[result.verdict] += 1
+        fired_ever.update(fired)
+        decisive.update(result.decided_by)
+        verdict_fired = [r for r in fired if effects[r] in DECISIVE_EFFECTS]
+        for a, b in itertools.combinations(verdict_fired, 2):
+            overlap = overlaps.get((a, b))
+            if overlap is None:
+                overlap = overlaps[(a, b)] = Overlap(a, b, _precedence(edition, a, b))
+            overlap.schemes += 1
+            who = [r for r in (a, b) if r in result.decided_by]
+            overlap.decided[" and ".join(who) if who else "another rule"] += 1
+    report.design = dict(sorted(design.items()))
+    report.never_fired = [r.id for r in edition.rules if r.id not in fired_ever]
+    report.never_decisive = [r.id for r in edition.rules
+                             if r.effect in DECISIVE_EFFECTS and r.id not in decisive]
+    report.overlaps = [overlaps[k] for k in sorted(overlaps)]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _precedence(edition, a, b) -> str:
+    ra, rb = edition.rule(a), edition.rule(b)
+    if ra.effect != rb.effect:
+        high, low = sorted((ra, rb), key=lambda r: _RANK[r.effect])
+        return f"{high.effect} ({high.id}) over {low.effect} ({low.id})"
+    if ra.effect == "approval_required" and ra.body == rb.body:
+        return f"same approval ({ra.body}): the first rule in finding order reports it"
+    return f"both {ra.effect}: both decide"
+
+
+def _problems(result, fired, effects) -> list[str]:
+    """What is wrong with a result, if anything: exactly one verdict, named by
+    the rules that fired, in the documented precedence (docs/policy-format.md)."""
+    out = []
+    kinds = {effects[r] for r in fired}
+    if result.verdict not in VERDICTS:
+        out.append(f"verdict '{result.verdict}' is not one of {', '.join(VERDICTS)}")
+    if set(result.finding_ids()) != set(fired) or len(result.findings) != len(fired):
+        out.append("the findings are not the rules that fired")
+    if not set(result.decided_by) <= set(fired):
+        out.append("a rule that did not fire decided the verdict")
+    if ("ultra_vires" in kinds) != (result.verdict == "ultra_vires"):
+        out.append("an ultra_vires rule fired but the verdict is not ultra_vires, or the reverse")
+    if result.verdict != "valid" and not result.decided_by:
+        out.append(f"verdict {result.verdict} names no rule that decided it")
+    if result.verdict == "valid" and kinds & {"refused"}:
+        out.append("a refused rule fired but the verdict is valid")
+    return out
+
+
+def verify_policy(policy, edition_id=None):
+    """Reports for every edition (or the one named), in policy order."""
+    from .engine import RuleEngine  # durable is loaded only when verifying
+
+    engine = RuleEngine(policy)
+    editions = [e for e in policy.editions if edition_id in (None, e.id)]
+    return [verify_edition(engine, e, policy.lifespans) for e in editions]
