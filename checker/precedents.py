@@ -1,0 +1,153 @@
+"""Precedents: the cases in the library nearest to a scheme, and how they differ.
+
+**Similarity** is a weighted agreement between two schemes, from 0 to 1:
+each feature below scores 1 if the two agree and 0 if not (for sets, the
+overlap: shared items over all items, 1 when both are empty); the score is
+the weighted mean. The weights favour what decides a verdict: the
+jurisdiction, the instrument and the rules that fired. A case never lists
+itself (same id, or same file).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, InputError
+
+#: (feature, weight, plain words). Documented in docs/whatif.md.
+FEATURES = (
+    ("jurisdiction", 3, "jurisdiction"),
+    ("edition", 2, "policy edition (the period's law)"),
+    ("instrument", 3, "how the change is made"),
+    ("scope", 1, "which indicators"),
+    ("income", 1, "how practice income is treated"),
+    ("proposers", 2, "kinds of proposing body"),
+    ("practice_opt_in", 1, "practices opt in"),
+    ("decisions", 2, "decisions, by body and status"),
+    ("rules", 3, "rules that fired"),
+)
+
+
+def features(data: dict, result) -> dict:
+    """The compared features of a checked scheme."""
+    change = data["change"]
+    return {
+        "jurisdiction": data["jurisdiction"],
+        "edition": result.edition,
+        "instrument": change["instrument"],
+        "scope": change.get("scope", "not_stated"),
+        "income": change.get("income", "not_stated"),
+        "proposers": frozenset(_body(b) for b in data["proposers"]),
+        "practice_opt_in": change.get("practice_opt_in", False),
+        "decisions": frozenset(f"{d['body']['kind']} {d['status']}"
+                               + (" (informal)" if d.get("formality") == "informal" else "")
+                               for d in data.get("decisions", [])),
+        "rules": frozenset(result.finding_ids()),
+    }
+
+
+def _body(body: dict) -> str:
+    level = body.get("co_commissioning")
+    return f"{body['kind']} ({level})" if level and level != "none" else body["kind"]
+
+
+def agreement(a, b) -> float:
+    if isinstance(a, frozenset):
+        union = a | b
+        return len(a & b) / len(union) if union else 1.0
+    return 1.0 if a == b else 0.0
+
+
+@dataclass
+class Precedent:
+    file: str
+    result: object
+    summary: str
+    score: float
+    agrees: list       # feature names
+    differences: list  # (feature, words, yours, theirs), heaviest first
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file, "case": self.result.scheme, "title": self.result.title,
+            "verdict": self.result.verdict, "decided_by": list(self.result.decided_by),
+            "similarity": round(self.score, 3), "summary": self.summary,
+            "agrees_on": list(self.agrees),
+            "differences": [{"feature": f, "yours": _plain(y), "theirs": _plain(t)}
+                            for f, _, y, t in self.differences],
+        }
+
+
+def _plain(value):
+    return sorted(value) if isinstance(value, frozenset) else value
+
+
+def compare_features(mine: dict, theirs: dict) -> tuple[float, list, list]:
+    total = sum(w for _, w, _ in FEATURES)
+    score, agrees, differs = 0.0, [], []
+    for name, weight, words in FEATURES:
+        a = agreement(mine[name], theirs[name])
+        score += weight * a
+        if a == 1.0:
+            agrees.append(name)
+        else:
+            differs.append((weight, name, words, _diff(mine[name], theirs[name])))
+    differs.sort(key=lambda d: (-d[0], d[1]))
+    return score / total, agrees, [(n, w, y, t) for _, n, w, (y, t) in differs]
+
+
+def _diff(mine, theirs):
+    """For sets, only what differs: the items one side has and the other not."""
+    if isinstance(mine, frozenset):
+        return mine - theirs, theirs - mine
+    return mine, theirs
+
+
+def default_cases_dir() -> Path | None:
+    """The case library of the source tree; an installed wheel has none."""
+    here = Path(__file__).resolve().parent.parent / "cases"
+    return here if here.is_dir() else None
+
+
+def load_library(checker, cases_dir=None) -> tuple[list, list[Diagnostic]]:
+    """(path, scheme, result) for each readable case; problems are returned,
+    not raised, so one broken case does not hide the rest."""
+    folder = Path(cases_dir) if cases_dir else default_cases_dir()
+    if folder is None or not folder.is_dir():
+        shown = str(folder) if folder else "cases/"
+        raise InputError([Diagnostic(
+            "precedents.no_library",
+            f"no case library found at {shown}" if folder else
+            "this installation of vires has no case library (the cases/ folder of the source tree)",
+            shown, hint="pass --cases DIR, a folder of case files such as cases/ in the vires repository")])
+    library, problems = [], []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            scheme = checker.load(_display(path))
+            library.append((_display(path), scheme, checker.check_scheme(scheme)))
+        except InputError as err:
+            problems += err.diagnostics
+    return library, problems
+
+
+def _display(path: Path) -> str:
+    """Paths relative to the working folder, so output is the same on every machine."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def nearest(checker, scheme, result, library, limit: int = 3) -> list[Precedent]:
+    """The ``limit`` library cases most similar to ``scheme``, best first."""
+    mine = features(scheme.data, result)
+    own = Path(scheme.file).resolve() if scheme.file else None
+    out = []
+    for path, case, case_result in library:
+        if (case.id and case.id == scheme.id) or Path(path).resolve() == own:
+            continue  # a case is never its own precedent
+        score, agrees, differences = compare_features(mine, features(case.data, case_result))
+        summary = " ".join(str(case.data.get("summary", "")).split())
+        out.append(Precedent(str(path), case_result, summary, score, agrees, differences))
+    out.sort(key=lambda p: (-round(p.score, 9), p.result.scheme))
+    return out[:limit]

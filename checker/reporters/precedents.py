@@ -1,0 +1,51 @@
+"""The precedents report: the nearest library cases, their outcome, and the
+differences that matter, with the similarity measure explained."""
+from __future__ import annotations
+
+from ..precedents import FEATURES
+from . import style
+from .json_report import dumps
+from .text import _wrap
+
+MEASURE = ("Similarity is a weighted agreement: " + ", ".join(f"{words} ({w})" for _, w, words in FEATURES)
+           + ". A feature scores 1 when the two schemes agree and 0 when not; lists score their "
+           "overlap (shared items over all items). See docs/whatif.md.")
+
+
+def render_json(result, precedents) -> str:
+    return dumps({"file": result.file, "scheme": result.scheme, "verdict": result.verdict,
+                  "measure": {name: weight for name, weight, _ in FEATURES},
+                  "precedents": [p.to_dict() for p in precedents]})
+
+
+def _value(value) -> str:
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value)) or "none"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def render_text(result, precedents) -> str:
+    lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
+             f"  As it stands: {style.verdict(result.verdict, result.verdict)}"]
+    if not precedents:
+        lines.append("  The library holds no other case to compare with.")
+    for n, p in enumerate(precedents, 1):
+        r = p.result
+        lines += ["", "  " + style.heading(f"{n}. {r.scheme}") + f"  {p.score:.0%} similar  "
+                  + style.verdict(r.verdict, r.verdict),
+                  _wrap(r.title, "     ")]
+        if p.summary:
+            lines.append(style.dim(_wrap(p.summary, "     ")))
+        lines.append(_wrap("decided by: " + (", ".join(r.decided_by) or "no rule requires an approval"),
+                           "     ", "       "))
+        lines.append(_wrap("agrees on: " + (", ".join(p.agrees) or "nothing"), "     ", "       "))
+        if p.differences:
+            lines.append("     differs on:")
+            for feature, words, yours, theirs in p.differences:
+                if isinstance(yours, frozenset):
+                    text = f"- {words}: only this scheme: {_value(yours)}; only {r.scheme}: {_value(theirs)}"
+                else:
+                    text = f"- {words}: this scheme {_value(yours)}; {r.scheme} {_value(theirs)}"
+                lines.append(_wrap(text, "       ", "         "))
+    lines += ["", style.dim(_wrap(MEASURE, "  "))]
+    return "\n".join(lines) + "\n"
