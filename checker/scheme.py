@@ -59,10 +59,16 @@ def _from_document(doc, problems, lifespans):
             (), "start with 'id:', 'title:', 'jurisdiction:' ... (see `vires schema`)")]
     problems = validate_document(doc, "scheme", "scheme")
     if not problems:
-        problems = _check_dates(doc) + _check_bodies(doc, lifespans)
+        problems = semantic_problems(doc, lifespans)
     if problems:
         return None, problems
     return Scheme(doc.data, doc.file, doc), []
+
+
+def semantic_problems(doc: Document, lifespans=None) -> list[Diagnostic]:
+    """What a schema cannot say: dates in order, bodies that existed. Safe on a
+    scheme still being built (`vires new` checks each answer with it)."""
+    return _check_dates(doc) + _check_bodies(doc, lifespans)
 
 
 def _kind(value) -> str:
