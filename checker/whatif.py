@@ -32,6 +32,9 @@ class Change:
     path: str
     value: object = None
 
+    def __hash__(self):  # values may be mappings (a decision to add)
+        return hash((self.op, self.path, yaml_text(self.value)))
+
     @property
     def parts(self) -> tuple:
         return split_path(self.path)

@@ -1,0 +1,164 @@
+"""vires fix: smallest fixes, replayed through whatif; history never rewritten; negotiation file checked."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from checker.evaluate import checker_for
+from checker.fix import find_fixes
+from checker.policy import read_policy
+from checker.whatif import change_from_dict, compare
+from conftest import CASES, REPO, run_vires
+
+ALL_CASES = sorted(CASES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda p: p.stem)
+def test_every_fix_of_every_case_replays_to_valid_through_whatif(case):
+    checker = checker_for()
+    scheme = checker.load(case)
+    report = find_fixes(checker, scheme)
+    data = report.to_dict()
+    for fix in data["fixes"]:
+        assert fix["verdict"] == "valid"
+        changes = [change_from_dict(c) for c in fix["changes"]]
+        assert compare(checker, scheme, changes).after.verdict == "valid", fix
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda p: p.stem)
+def test_a_fix_never_edits_or_removes_a_decision_of_record(case):
+    checker = checker_for()
+    scheme = checker.load(case)
+    report = find_fixes(checker, scheme, limit=20)
+    refused = {d["body"]["kind"] for d in scheme.data.get("decisions", []) if d["status"] == "refused"}
+    for attempt, _ in report.fixes:
+        for change in attempt.changes:
+            if change.path.startswith("decisions"):
+                assert change.op == "add" and change.path == "decisions"
+                assert change.value["body"]["kind"] not in refused
+
+
+def test_leeds_gets_the_delegated_incentive_scheme_as_a_fix():
+    proc = run_vires("fix", "cases/leeds-2017.yaml", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    fixes = json.loads(proc.stdout)["fixes"]
+    assert {"op": "set", "path": "change.instrument", "value": "local_incentive_scheme"} in \
+        [c for f in fixes for c in f["changes"]]
+    first = fixes[0]
+    assert len(first["changes"]) == 1 and first["verdict"] == "valid"
+    assert "eng15.ccg-cannot-change-qof" in first["no_longer"]
+    assert all("holds" in f for f in fixes)
+
+
+def test_the_replay_command_in_the_json_runs_to_valid():
+    fix = json.loads(run_vires("fix", "cases/somerset-2014-first-phase.yaml", "-f", "json").stdout)["fixes"][0]
+    import shlex
+    argv = shlex.split(fix["replay"])
+    assert argv[:2] == ["vires", "whatif"]
+    proc = run_vires(*argv[1:])
+    assert proc.returncode == 0 and "After:  VALID" in proc.stdout
+
+
+def test_fixes_come_smallest_first_and_limit_goes_on_to_larger_sizes():
+    checker = checker_for()
+    mixed = 0
+    for case in ALL_CASES:
+        scheme = checker.load(case)
+        smallest = [len(a.changes) for a, _ in find_fixes(checker, scheme).fixes]
+        assert len(set(smallest)) <= 1  # without --limit: only the smallest size
+        more = find_fixes(checker, scheme, limit=8).fixes
+        sizes = [len(a.changes) for a, _ in more]
+        assert sizes == sorted(sizes) and sizes[:len(smallest)] == smallest
+        mixed += len(set(sizes)) > 1
+        for attempt, _ in more:  # a fix never contains a smaller fix
+            assert not any(set(a.changes) < set(attempt.changes) for a, _ in more)
+    assert mixed, "no case in the library has fixes of two sizes"
+
+
+def test_a_refusal_of_record_is_not_fixed_and_the_report_says_why():
+    proc = run_vires("fix", "cases/cumbria-2014.yaml")
+    assert proc.returncode == 1
+    assert "No set of up to 3 change(s)" in proc.stdout
+    assert "What stands in the way" in proc.stdout
+    assert "eng.nhse-refusal-stands" in proc.stdout and "a fact of record" in proc.stdout
+
+
+def test_closest_attempts_rank_pending_before_refused_before_ultra_vires():
+    from checker.fix import Attempt, CLOSENESS
+    assert CLOSENESS["pending"] < CLOSENESS["refused"] < CLOSENESS["ultra_vires"]
+    class R:  # a minimal stand-in for a Result
+        def __init__(self, verdict):
+            self.verdict, self.decided_by, self.risks = verdict, ["x"], []
+    ranked = sorted([Attempt((1, 2), R("ultra_vires"), (0,)), Attempt((1, 2, 3), R("pending"), (1,)),
+                     Attempt((1,), R("refused"), (2,))], key=Attempt.rank)
+    assert [a.result.verdict for a in ranked] == ["pending", "refused", "ultra_vires"]
+
+
+def test_a_valid_scheme_needs_no_fix():
+    proc = run_vires("fix", "cases/somerset-2014-enhanced-service.yaml", "-f", "json")
+    assert proc.returncode == 0
+    out = json.loads(proc.stdout)
+    assert out["fixes"] == [] and out["before"]["verdict"] == "valid"
+
+
+def test_free_makes_a_fact_of_record_negotiable_for_one_run():
+    checker = checker_for()
+    scheme = checker.load(CASES / "leeds-2017.yaml")
+    plain = {c.path for c in _candidates(checker, scheme, ())}
+    freed = {c.path for c in _candidates(checker, scheme, ("proposers.*.co_commissioning",))}
+    assert "proposers.0.co_commissioning" not in plain
+    assert "proposers.0.co_commissioning" in freed
+
+
+def _candidates(checker, scheme, free):
+    from checker.fix import candidate_changes
+    from checker.negotiation import Negotiation
+    return candidate_changes(scheme, Negotiation.from_policy(checker.policy.negotiation), free)
+
+
+@pytest.mark.parametrize("path, words", [("decisions.0.status", "is history"), ("nonsense.path", "not a path"),
+                                         ("title", "no fixed set of values")])
+def test_bad_free_is_a_located_error(path, words):
+    proc = run_vires("fix", "cases/cumbria-2014.yaml", "--free", path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert words in proc.stderr and "[fix.bad_free]" in proc.stderr
+
+
+def test_json_is_byte_identical_between_runs():
+    args = ("fix", "cases/thanet-2014.yaml", "--limit", "4", "-f", "json")
+    assert run_vires(*args).stdout == run_vires(*args).stdout
+
+
+def _policy_with(tmp_path, old, new):
+    folder = tmp_path / "policy"
+    shutil.copytree(REPO / "policy", folder)
+    path = folder / "negotiation.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return folder
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("path: change.scope", "path: change.scop", "negotiation.unknown_path"),
+    ("try: [quarterly]", "try: [weekly]", "negotiation.bad_value"),
+    ("- path: objections", "- path: change.instrument", "negotiation.conflict"),
+    ("label: consult the LMC", "lable: consult the LMC", "negotiation.unknown_field"),
+    ("path: consultations.local_weeks\n      label: weeks of local consultation\n      try: [12]",
+     "path: consultations.local_weeks\n      label: weeks of local consultation\n      try: schema",
+     "negotiation.no_choices"),
+])
+def test_a_bad_negotiation_file_is_a_located_policy_error(tmp_path, old, new, code):
+    _, problems = read_policy(_policy_with(tmp_path, old, new))
+    assert [p.code for p in problems] == [code]
+    assert problems[0].file.endswith("negotiation.yaml") and problems[0].line > 0
+
+
+def test_the_shipped_negotiation_file_is_valid_and_declares_history():
+    policy, problems = read_policy(REPO / "policy")
+    assert problems == []
+    records = {r["path"]: r for r in policy.negotiation["record"]}
+    assert records["decisions"]["history"] is True
+    assert "jurisdiction" in records
