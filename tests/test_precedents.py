@@ -1,0 +1,88 @@
+"""vires precedents: nearest cases, never itself, the measure explained, no library said clearly."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from checker.evaluate import checker_for
+from checker.precedents import FEATURES, agreement, load_library, nearest
+from conftest import CASES, run_vires
+
+ALL_CASES = sorted(CASES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda p: p.stem)
+def test_a_case_never_lists_itself_and_scores_are_ranked(case):
+    checker = checker_for()
+    library, _ = load_library(checker, CASES)
+    scheme = checker.load(case)
+    found = nearest(checker, scheme, checker.check_scheme(scheme), library, limit=len(library))
+    assert scheme.id not in [p.result.scheme for p in found]
+    assert len({p.file for p in found}) == len(found)
+    scores = [p.score for p in found]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+
+
+def test_a_copy_of_a_case_under_another_name_is_still_not_its_own_precedent(tmp_path):
+    shutil.copy(CASES / "leeds-2017.yaml", tmp_path / "copy.yaml")
+    shutil.copy(CASES / "cumbria-2014.yaml", tmp_path / "cumbria.yaml")
+    proc = run_vires("precedents", tmp_path / "copy.yaml", "--cases", tmp_path, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert [p["case"] for p in json.loads(proc.stdout)["precedents"]] == ["cumbria-2014"]
+
+
+def test_somerset_first_phase_finds_the_somerset_area_cases_with_differences():
+    proc = run_vires("precedents", "cases/somerset-2014-first-phase.yaml", "-f", "json")
+    assert proc.returncode == 0
+    out = json.loads(proc.stdout)
+    assert out["precedents"], "the library has other cases"
+    first = out["precedents"][0]
+    assert first["case"] != "somerset-2014-first-phase"
+    assert "jurisdiction" in first["agrees_on"]
+    assert {d["feature"] for d in first["differences"]} <= {name for name, _, _ in FEATURES}
+    assert out["measure"]["instrument"] == 3
+
+
+def test_text_output_explains_the_measure_and_the_outcome():
+    proc = run_vires("precedents", "cases/leeds-2017.yaml", "--limit", "2")
+    assert proc.returncode == 0
+    assert "Similarity is a weighted agreement" in proc.stdout
+    assert "% similar" in proc.stdout and "differs on:" in proc.stdout
+    assert proc.stdout.count("% similar") == 2
+
+
+def test_a_missing_library_is_said_clearly(tmp_path):
+    proc = run_vires("precedents", "cases/leeds-2017.yaml", "--cases", tmp_path / "none")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no case library" in proc.stderr and "--cases" in proc.stderr
+
+
+def test_an_installed_copy_without_cases_says_so(monkeypatch):
+    import checker.precedents as module
+    monkeypatch.setattr(module, "default_cases_dir", lambda: None)
+    from checker.diagnostics import InputError
+    with pytest.raises(InputError) as err:
+        load_library(checker_for())
+    assert "this installation of vires has no case library" in err.value.diagnostics[0].message
+
+
+def test_a_broken_case_in_the_library_is_skipped_with_a_warning(tmp_path):
+    shutil.copy(CASES / "cumbria-2014.yaml", tmp_path / "cumbria.yaml")
+    (tmp_path / "broken.yaml").write_text("id: broken\n")
+    proc = run_vires("precedents", "cases/leeds-2017.yaml", "--cases", tmp_path, "-f", "json")
+    assert proc.returncode == 0
+    assert [p["case"] for p in json.loads(proc.stdout)["precedents"]] == ["cumbria-2014"]
+    assert "broken.yaml" in proc.stderr
+
+
+def test_agreement_of_sets_is_their_overlap():
+    assert agreement(frozenset("ab"), frozenset("bc")) == pytest.approx(1 / 3)
+    assert agreement(frozenset(), frozenset()) == 1.0
+    assert agreement("x", "x") == 1.0 and agreement("x", "y") == 0.0
+
+
+def test_json_is_byte_identical_between_runs():
+    args = ("precedents", "cases/thanet-2014.yaml", "-f", "json")
+    assert run_vires(*args).stdout == run_vires(*args).stdout
