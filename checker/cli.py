@@ -100,7 +100,7 @@ def main() -> None:
     except InputError as err:
         from .reporters.diagnostics import render_diagnostics
 
-        sys.stderr.write(render_diagnostics(err.diagnostics))
+        typer.echo(render_diagnostics(err.diagnostics), err=True, nl=False)  # strips colour off a terminal
         sys.exit(EXIT_BAD_INPUT)
     except SystemExit:
         raise

@@ -41,6 +41,7 @@ from durable import engine as durable
 
 from .conditions import fields_of, operator
 from .facts import LISTS, fields
+from .memo import Memo, key_of
 
 _SEP = "__"
 _PAD = "~pad"
@@ -186,6 +187,7 @@ class RuleEngine:
 
     def __init__(self, policy):
         self._lock = threading.Lock()
+        self.memo = Memo(4096)
         self._sessions = itertools.count(1)
         self._fired: list | None = None
         self._names = {}
@@ -211,7 +213,20 @@ class RuleEngine:
         return record
 
     def fired(self, edition_id: str, facts: dict) -> list[str]:
-        """Ids of the rules of ``edition_id`` whose conditions hold, in policy order."""
+        """Ids of the rules of ``edition_id`` whose conditions hold, in policy order.
+
+        The answer is a pure function of the edition and the facts, so it is
+        remembered (``self.memo``): the same facts are not sent through
+        durable twice. docs/performance.md gives the figures with and without."""
+        key = key_of(edition_id, facts)
+        found = self.memo.get(key)
+        if found is not None:
+            return list(found)
+        ids = self._evaluate(edition_id, facts)
+        self.memo.put(key, tuple(ids))
+        return ids
+
+    def _evaluate(self, edition_id: str, facts: dict) -> list[str]:
         name = self._names[edition_id]
         fact = flatten(facts, self._signatures)
         fact[_SENTINEL] = "scheme"

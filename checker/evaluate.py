@@ -61,9 +61,13 @@ _lock = threading.Lock()
 
 def checker_for(policy_dir=None) -> Checker:
     """The shared Checker for a policy directory (default: the shipped policy)."""
+    if policy_dir is None and None in _checkers:
+        return _checkers[None]  # no path to resolve: most of the cost of a cached check
     policy = load_policy(policy_dir)
     with _lock:
         found = _checkers.get(policy.directory)
         if found is None:
             found = _checkers[policy.directory] = Checker(policy)
+        if policy_dir is None:
+            _checkers[None] = found
         return found

@@ -134,9 +134,32 @@ def _read_plain(path, key, problems):
     if doc is None:
         return {}
     if not isinstance(doc.data, dict) or key not in doc.data:
-        problems.append(doc.diagnostic(f"policy.bad_{key}", f"{path.name} must hold a '{key}:' mapping"))
+        problems.append(doc.diagnostic(f"policy.bad_{key}", f"{path.name} must hold a '{key}:' mapping",
+                                       (), f"start the file with '{key}:'"))
         return {}
+    if key == "bodies":
+        return _lifespans(doc, problems)
     return doc.data[key]
+
+
+def _lifespans(doc, problems) -> dict:
+    """bodies.yaml maps each kind of body to {label, from, to, hint?}; the
+    scheme checks index it directly, so a malformed entry must stop here."""
+    bodies, example = doc.data["bodies"], "e.g. ccg: {label: CCG, from: 2013-04-01, to: 2022-06-30}"
+    if not isinstance(bodies, dict):
+        problems.append(doc.diagnostic("policy.bad_bodies", "'bodies:' must map each kind of body "
+                                       "to when it existed", ("bodies",), example))
+        return {}
+    for kind, span in bodies.items():
+        if not (isinstance(span, dict) and isinstance(span.get("label"), str)
+                and all(_is_date(span.get(k)) for k in ("from", "to"))):
+            problems.append(doc.diagnostic("policy.bad_bodies", f"the entry for '{kind}' needs a label "
+                                           "and from and to dates", ("bodies", kind), example))
+    return bodies
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
 
 
 def _display(path: Path) -> str:
@@ -204,8 +227,8 @@ def _edition(entry, commons, problems) -> Edition | None:
                 f"'{data.get('edition')}'", rule.file, rule.line, 1,
                 hint=f"the other is at {seen[rule.id]}; rule ids must be unique"))
         seen[rule.id] = f"{rule.file}:{rule.line}"
-    if "edition" not in data:
-        return None
+    if any(key not in data for key in ("edition", "jurisdiction", "from")):
+        return None  # reported as policy.missing_field by _read_rule_file
     return Edition(data["edition"], data["title"], data["jurisdiction"], data["from"],
                    data.get("to") or "9999-12-31", (data.get("summary") or "").strip(),
                    tuple(rules), doc.file)

@@ -7,11 +7,13 @@ document (``scheme.unknown_field``, ``policy.bad_value``).
 """
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
 from importlib import resources
 
 from .diagnostics import Diagnostic, did_you_mean, format_path
+from .memo import Memo, key_of
 from .yaml_loader import Document
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
@@ -35,18 +37,50 @@ def _validator(name: str):
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+#: Documents known to be valid: validation is most of the cost of a check,
+#: and the same scheme is often checked again (see checker.memo).
+_valid = Memo(4096)
+
+
 def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diagnostic]:
     """Every schema violation in ``doc`` as a located diagnostic."""
+    key = key_of(schema_name, doc.data)
+    if _valid.get(key):
+        return []
     errors = sorted(_validator(schema_name).iter_errors(doc.data),
                     key=lambda e: (doc.locate(tuple(e.absolute_path)), str(e.message)))
+    if not errors:
+        _valid.put(key, True)
+        return []
+    misspelt = _misspelt_required(errors)
     out, seen = [], set()
     for error in errors:
+        if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in misspelt:
+            continue  # 'proposer:' is reported once, as "did you mean 'proposers'?"
         for diag in _explain(error, doc, prefix):
             key = (diag.code, diag.path, diag.message)
             if key not in seen:
                 seen.add(key)
                 out.append(diag)
     return sorted(out, key=lambda d: (d.line, d.column))
+
+
+def _missing(error) -> str:
+    return error.message.split("'")[1] if "'" in error.message else "?"
+
+
+def _misspelt_required(errors) -> set:
+    """(path, field) of required fields present under a misspelt name."""
+    out = set()
+    for error in errors:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = list(error.schema.get("properties", {}))
+            for key in error.instance:
+                if key not in known:
+                    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+                    if close:
+                        out.add((tuple(error.absolute_path), close[0]))
+    return out
 
 
 def _explain(error, doc: Document, prefix: str):
@@ -61,7 +95,7 @@ def _explain(error, doc: Document, prefix: str):
                 f"{prefix}.unknown_field", f"unknown field '{key}' in {where}",
                 path + (key,), did_you_mean(key, allowed), key=True)
     elif kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        missing = _missing(error)
         description = schema.get("properties", {}).get(missing, {}).get("description", "")
         yield doc.diagnostic(
             f"{prefix}.missing_field", f"{where} needs the field '{missing}'", path,

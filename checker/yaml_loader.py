@@ -26,6 +26,7 @@ MAX_NODES = 20_000
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalars = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 @dataclass
@@ -80,9 +81,10 @@ def read_text(path, file=None) -> tuple[str | None, list[Diagnostic]]:
 
 def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
     if len(raw) > MAX_BYTES:
+        line = raw[:MAX_BYTES].count(b"\n") + 1  # where the limit is passed
         return None, [Diagnostic(
             "input.too_large", f"the file is larger than the limit of {MAX_BYTES:,} bytes",
-            file, hint="a scheme or policy file is a few kilobytes; is this the right file?")]
+            file, line, 1, hint="a scheme or policy file is a few kilobytes; is this the right file?")]
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return None, [Diagnostic("input.binary", "the file holds binary data, not text",
@@ -121,6 +123,8 @@ def parse_yaml(text: str, file: str = "<input>") -> tuple[Document | None, list[
         message = (err.problem or err.context or "not valid YAML").strip()
         if "expected a single document" in str(err):
             message = "the file holds more than one YAML document"
+        elif mark and _char_at(text, mark) == "\t":
+            message += " (a tab)"  # libyaml, unlike PyYAML, does not name the character
         return None, [Diagnostic(
             "yaml.syntax", f"not valid YAML: {message}", file,
             mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
@@ -141,7 +145,15 @@ def parse_yaml(text: str, file: str = "<input>") -> tuple[Document | None, list[
     return doc, builder.problems
 
 
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
+
+
 def _syntax_hint(message: str) -> str:
+    if "more than one YAML document" in message:
+        return "a file holds one scheme: remove the '---' line, or split the file in two"
     if "tab" in message:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
@@ -152,8 +164,11 @@ def _syntax_hint(message: str) -> str:
 
 
 def _check_depth(text: str) -> None:
-    """Refuse deep nesting using the event stream, which is not recursive."""
-    depth = 0
+    """Refuse deep nesting, and too many values, using the event stream, which
+    is not recursive and holds no node objects: a 1 MB flow list of half a
+    million numbers is refused here in milliseconds, before ``compose`` would
+    spend seconds and hundreds of megabytes building its nodes."""
+    depth = count = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
@@ -163,6 +178,15 @@ def _check_depth(text: str) -> None:
                               event.start_mark, "a scheme needs only a few levels of nesting")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+            continue
+        elif not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            continue
+        count += 1
+        if count > MAX_NODES:
+            raise _TooBig("input.too_many_nodes",
+                          f"the document holds more than {MAX_NODES:,} values",
+                          event.start_mark,
+                          "a scheme or policy file holds a few hundred values; is this the right file?")
 
 
 class _Builder:
@@ -172,6 +196,7 @@ class _Builder:
         self.doc = doc
         self.count = 0
         self.problems: list[Diagnostic] = []
+        self.open: dict = {}  # id -> node, of the collection nodes being built (the current path)
 
     def build(self, node, path):
         self.count += 1
@@ -181,10 +206,31 @@ class _Builder:
                           "(are aliases repeating it?)",
                           node.start_mark, "write the values out instead of using & and * aliases")
         self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # Aliases can nest deeper than the text does (a chain of anchors,
+            # each holding the previous one) or refer to themselves (&a [*a]):
+            # both would otherwise end in a RecursionError.
+            if id(node) in self.open:
+                raise _TooBig("input.recursive_alias",
+                              "an alias refers to the value that contains it, so it never ends",
+                              node.start_mark, "write the values out instead of using & and * aliases")
+            if len(self.open) >= MAX_DEPTH:
+                top = list(self.open.values())[1]  # the top-level entry that grows too deep
+                raise _TooBig("input.too_deep",
+                              f"the document, with its aliases expanded, is nested more than "
+                              f"{MAX_DEPTH} levels deep", top.start_mark,
+                              "write the values out instead of using & and * aliases")
+            if node.tag not in _COLLECTION_TAGS:  # e.g. !!python/object/apply [...]
+                self.problems.append(self.doc.diagnostic(
+                    "yaml.bad_value", f"cannot read this value: the tag '{node.tag}' is not supported",
+                    path, "remove the '!' tag before the value"))
+            self.open[id(node)] = node
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, path)
+                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            finally:
+                del self.open[id(node)]
         if node.tag == _TIMESTAMP:
             return node.value
         try:

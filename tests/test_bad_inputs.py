@@ -1,0 +1,247 @@
+"""Hostile and mistaken input: every defect gives a located diagnostic, exit 2,
+no traceback and nothing on stdout.
+
+Each file in tests/bad_inputs/ (schemes) and tests/bad_policies/ (policy
+editions) is one defect, named after it. Its first line says what vires must
+answer: ``# expect: CODE LINE HINT-FRAGMENT``. A new file there becomes a
+test by existing. Defects that are binary, huge or easier to generate are
+made here, in tmp_path.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+import checker
+from checker.yaml_loader import MAX_BYTES, MAX_DEPTH, MAX_NODES
+from conftest import CASES, REPO, run_vires
+
+BAD_INPUTS = REPO / "tests" / "bad_inputs"
+BAD_POLICIES = REPO / "tests" / "bad_policies"
+A_CASE = CASES / "leeds-2017.yaml"
+
+
+def expectation(path: Path) -> tuple[str, int, str]:
+    first = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
+    assert first.startswith("# expect: "), f"{path.name} must start with '# expect: CODE LINE HINT'"
+    code, line, hint = first[len("# expect: "):].split(" ", 2)
+    return code, int(line), hint
+
+
+def assert_rejected(proc, shown: str, code: str, line: int, hint: str) -> None:
+    """Exit 2, nothing on stdout, no traceback, and the first diagnostic is
+    ``shown:line:column: error: ... [code]`` followed by its hint."""
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert "\x1b[" not in proc.stderr  # no colour codes when not a terminal
+    head, hint_line = proc.stderr.splitlines()[:2]
+    where = f"{shown}:{line}:" if line else f"{shown}:"
+    assert head.startswith(where), head
+    assert head.endswith(f"[{code}]"), head
+    assert hint_line.startswith("  hint: ") and hint in hint_line, hint_line
+
+
+def assert_first_diagnostic(err, code: str, line: int, hint: str) -> None:
+    first = err.diagnostics[0]
+    assert (first.code, first.line) == (code, line), first
+    assert hint in first.hint
+
+
+# -- schemes ---------------------------------------------------------------
+
+SCHEME_FILES = sorted(BAD_INPUTS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCHEME_FILES, ids=lambda p: p.stem)
+def test_bad_scheme_file_is_rejected_with_a_located_diagnostic(path):
+    code, line, hint = expectation(path)
+    shown = path.relative_to(REPO).as_posix()
+    assert_rejected(run_vires("check", shown), shown, code, line, hint)
+    with pytest.raises(checker.InputError) as err:
+        checker.check_file(path)
+    assert_first_diagnostic(err.value, code, line, hint)
+
+
+def test_corpus_covers_every_defect_the_issue_names():
+    names = {p.stem for p in SCHEME_FILES}
+    assert {"comment_only", "not_yaml", "list_not_mapping", "scalar_not_mapping", "duplicate_key",
+            "unknown_field", "wrong_type", "unknown_value", "invalid_date", "end_before_start",
+            "area_team_in_2017", "icb_in_2014", "ccg_in_2023", "not_utf8", "deep_nesting",
+            "alias_bomb"} <= names
+
+
+def _alias_chain(levels: int) -> str:
+    """Anchors each holding the previous one: shallow text, deep once expanded."""
+    lines = ["a0: &a0 [x]"] + [f"a{i}: &a{i} [*a{i - 1}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {
+    # name: (bytes, code, line, hint)
+    "empty": (b"", "input.empty", 1, "start from an example"),
+    "binary": (b"id: x\ntitle: y\n\x00\x01\x02\xff", "input.binary", 3, "plain UTF-8 text"),
+    "utf16": ("id: x\n".encode("utf-16"), "input.binary", 1, "plain UTF-8 text"),
+    "latin1": ("id: x\ntitle: Sant\u00e9\n".encode("latin-1"), "input.not_utf8", 2, "save the file as UTF-8"),
+    "too_large": (b"# padding\n" * (MAX_BYTES // 10 + 1), "input.too_large", MAX_BYTES // 10 + 1,
+                  "a few kilobytes"),
+    "too_many_values": (("a: [" + "1, " * (MAX_NODES + 1) + "1]\n").encode(), "input.too_many_nodes", 1,
+                        "is this the right file?"),
+    "deep_alias_chain": (_alias_chain(MAX_DEPTH + 10).encode(), "input.too_deep", MAX_DEPTH,
+                         "write the values out"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_bad_file_is_rejected(name, tmp_path):
+    content, code, line, hint = GENERATED[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_bytes(content)
+    assert_rejected(run_vires("check", path), str(path), code, line, hint)
+
+
+def test_utf8_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + A_CASE.read_bytes())
+    assert checker.check_file(path).verdict == checker.check_file(A_CASE).verdict
+
+
+def test_size_and_nesting_limits_are_the_documented_ones():
+    doc = (REPO / "docs" / "diagnostics.md").read_text()
+    for limit in (f"{MAX_BYTES:,}", f"{MAX_DEPTH}", f"{MAX_NODES:,}"):
+        assert limit in doc
+
+
+# -- the alias bomb: fast and small ----------------------------------------
+
+def _wide_bomb() -> str:
+    """A thousand values, aliased a thousand times, a thousand times over:
+    10^9 values from 20 kB of text."""
+    row = "[" + ", ".join(["lol"] * 1000) + "]"
+    return (f"a: &a {row}\n"
+            "b: &b [" + ", ".join(["*a"] * 1000) + "]\n"
+            "c: [" + ", ".join(["*b"] * 1000) + "]\n")
+
+
+@pytest.mark.parametrize("text", [(BAD_INPUTS / "alias_bomb.yaml").read_text(), _wide_bomb()],
+                         ids=["nine_by_nine", "thousand_by_thousand"])
+def test_alias_bomb_is_refused_in_under_a_second_with_bounded_memory(text, tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    checker.check_file(A_CASE)  # warm: imports and the policy are not the bomb's cost
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(checker.InputError) as err:
+        checker.check_file(path)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert err.value.diagnostics[0].code == "input.too_many_nodes"
+    assert elapsed < 1.0
+    assert peak < 32 * 2**20  # the fully expanded document would need gigabytes
+
+
+def test_alias_bomb_in_a_fresh_process_stays_small():
+    """Resident memory of a whole `vires check` on the bomb, measured by the
+    process itself: the interpreter and its libraries, and little more."""
+    script = ("import resource, sys\n"
+              "from checker.cli import main\n"
+              f"sys.argv = ['vires', 'check', {str(BAD_INPUTS / 'alias_bomb.yaml')!r}]\n"
+              "try:\n    main()\n"
+              "except SystemExit as done:\n"
+              "    print(done.code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    code, max_rss_kb = proc.stdout.split()
+    assert code == "2"
+    assert int(max_rss_kb) < 150 * 1024  # Linux reports kilobytes
+
+
+# -- policy files (--policy DIR) -------------------------------------------
+
+def _policy_with(tmp_path, edition: Path | None = None) -> Path:
+    policy = tmp_path / "policy"
+    (policy / "editions").mkdir(parents=True)
+    if edition is not None:
+        shutil.copy(edition, policy / "editions" / edition.name)
+    return policy
+
+
+POLICY_FILES = sorted(BAD_POLICIES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", POLICY_FILES, ids=lambda p: p.stem)
+def test_bad_policy_file_is_rejected_with_a_located_diagnostic(path, tmp_path):
+    code, line, hint = expectation(path)
+    policy = _policy_with(tmp_path, path)
+    shown = str(policy / "editions" / path.name)
+    assert_rejected(run_vires("check", "--policy", policy, A_CASE), shown, code, line, hint)
+
+
+def test_policy_corpus_covers_the_kinds_of_mistake():
+    names = {p.stem for p in POLICY_FILES}
+    assert {"broken_yaml", "unknown_field_in_rule", "bad_condition", "duplicate_rule_id",
+            "unknown_fact_field", "unknown_value_in_condition", "alias_bomb"} <= names
+
+
+BAD_BODIES = {
+    "bodies: [ccg, icb]\n": ("policy.bad_bodies", 1, "e.g. ccg: {label"),
+    "bodies:\n  ccg: {label: CCG}\n": ("policy.bad_bodies", 2, "e.g. ccg: {label"),
+    "kinds: {}\n": ("policy.bad_bodies", 1, "start the file with 'bodies:'"),
+    "bodies: {ccg: &c [*c]}\n": ("input.recursive_alias", 1, "write the values out"),
+}
+
+
+@pytest.mark.parametrize("text", sorted(BAD_BODIES))
+def test_bad_bodies_file_is_rejected(text, tmp_path):
+    code, line, hint = BAD_BODIES[text]
+    policy = _policy_with(tmp_path, REPO / "policy" / "editions" / "england-2015.yaml")
+    shutil.copytree(REPO / "policy" / "common", policy / "common")
+    (policy / "bodies.yaml").write_text(text)
+    assert_rejected(run_vires("check", "--policy", policy, A_CASE), str(policy / "bodies.yaml"),
+                    code, line, hint)
+
+
+def test_policy_folder_without_editions_is_rejected(tmp_path):
+    proc = run_vires("check", "--policy", tmp_path, A_CASE)
+    assert_rejected(proc, str(tmp_path), "policy.no_editions", 0, "a policy folder holds editions/")
+
+
+def test_binary_policy_file_is_rejected(tmp_path):
+    policy = _policy_with(tmp_path)
+    (policy / "editions" / "binary.yaml").write_bytes(b"edition: x\n\x00\x00\x00")
+    assert_rejected(run_vires("check", "--policy", policy, A_CASE),
+                    str(policy / "editions" / "binary.yaml"), "input.binary", 2, "plain UTF-8 text")
+
+
+# -- every code is documented ----------------------------------------------
+
+def emitted_codes() -> set[str]:
+    """Every diagnostic code in checker/: code-shaped literals ("ns.name"),
+    plus the validator's f"{prefix}.name" codes for each document kind
+    validated, leaving out fact names, file names and module names."""
+    import re
+
+    from checker.facts import DEFAULTS, fields
+
+    source = "\n".join(p.read_text() for p in sorted((REPO / "checker").rglob("*.py")))
+    not_codes = {name.split(".")[0] for name in list(fields()) + list(DEFAULTS)} | {"checker", "vires"}
+    literals = {f"{ns}.{name}" for ns, name in re.findall(r"[\"']([a-z]+)\.([a-z][a-z_]*)[\"']", source)
+                if ns not in not_codes and name not in ("yaml", "md", "json", "txt", "py", "html")
+                and not name.endswith("_")}
+    prefixes = set(re.findall(r"validate_document\([^)]*?,\s*\"[a-z]+\",\s*\"([a-z]+)\"\)", source))
+    kinds = set(re.findall(r"f\"\{prefix\}\.([a-z_]+)\"", source))
+    return literals | {f"{p}.{k}" for p in prefixes for k in kinds}
+
+
+def test_every_diagnostic_code_is_documented():
+    codes = emitted_codes()
+    assert {"input.too_many_nodes", "scheme.unknown_field", "policy.bad_condition"} <= codes
+    documented = (REPO / "docs" / "diagnostics.md").read_text()
+    missing = sorted(c for c in codes if f"`{c}`" not in documented)
+    assert not missing, f"add these codes to docs/diagnostics.md: {missing}"
