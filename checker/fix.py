@@ -220,8 +220,11 @@ def _freed_changes(scheme, negotiation: Negotiation, path: str) -> list[Change]:
     if choices is not None:
         return [Change("set", ".".join(map(str, p)), v) for p in concrete for v in choices
                 if v != _get(scheme.data, p)]
-    if parts and isinstance(parts[-1], int) and isinstance(_get(scheme.data, parts[:-1]), list):
-        return [Change("remove", path)] if _get(scheme.data, parts) is not None else []
+    if parts and isinstance(parts[-1], int):
+        if _get(scheme.data, parts) is None:
+            raise _free_error(scheme, path, f"this scheme has no {path}",
+                              "list items are numbered from 0; check the scheme")
+        return [Change("remove", path)]
     raise _free_error(scheme, path, f"'{path}' has no fixed set of values to try",
                       "free a field with fixed choices (e.g. a co_commissioning level) or one list item to remove")
 

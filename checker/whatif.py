@@ -54,6 +54,13 @@ class Change:
         """Plain words: 'set change.instrument to local_incentive_scheme'."""
         if self.op == "remove":
             return f"remove {self.path}"
+        if self.op == "add" and self.path == "decisions" and isinstance(self.value, dict) \
+                and self.value.get("status") == "granted" and isinstance(self.value.get("body"), dict):
+            from .vocabulary import body_label
+
+            formal = "informal" if self.value.get("formality") == "informal" else "formal"
+            return (f"obtain {formal} approval from {body_label(self.value['body'].get('kind', ''))} "
+                    f"(add to decisions: {yaml_text(self.value)})")
         if self.op == "add":
             return f"add to {self.path}: {yaml_text(self.value)}"
         return f"set {self.path} to {yaml_text(self.value)}"

@@ -58,7 +58,8 @@ def _fix_lines(n, attempt, comparison, file) -> list[str]:
         lines.append(_wrap(f"Approvals formally given: {given}", "    ", "      "))
     if result.risks:
         lines.append(_wrap("Risks to watch: " + ", ".join(f.rule for f in result.risks), "    ", "      "))
-    lines.append(style.dim(_wrap("replay: " + replay_command(file, attempt.changes), "    ", "      ")))
+    # Not wrapped: the line is a command to copy and paste.
+    lines.append(style.dim("    replay: " + replay_command(file, attempt.changes)))
     return lines
 
 
