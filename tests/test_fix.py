@@ -162,3 +162,12 @@ def test_the_shipped_negotiation_file_is_valid_and_declares_history():
     records = {r["path"]: r for r in policy.negotiation["record"]}
     assert records["decisions"]["history"] is True
     assert "jurisdiction" in records
+
+
+def test_the_fix_benchmark_runs_and_meets_the_target():
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "fix_bench.py"), "--repeat", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # exit 1 means a case took 1 s or more
+    assert "median" in proc.stdout and "max" in proc.stdout
