@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..vocabulary import body_label
-from .casebook import GENERATED, long_date
+from .casebook import GENERATED, PLACES, long_date
 
 EFFECT_WORDS = {
     "ultra_vires": "beyond powers (ultra vires)",
@@ -19,9 +19,6 @@ EFFECT_WORDS = {
     "risk": "risk",
     "route": "lawful route",
 }
-
-PLACES = {"england": "England", "wales": "Wales", "scotland": "Scotland",
-          "northern_ireland": "Northern Ireland"}
 
 
 def _period(edition) -> str:
