@@ -1,0 +1,228 @@
+"""The briefing: what a negotiator sends a committee about one scheme.
+
+A Briefing is plain data built from a checked scheme: the scheme in a few
+sentences, the verdict and the rules that decided it, what the sources say
+(a case file's quoted ``sources``), the **approval chain** (the bodies whose
+approval the rules require, from the most local to the national, each with
+where it stands), the risks, the lawful routes and, where vires has them,
+the nearest precedents and the smallest fix. ``checker.reporters.markdown``
+and ``checker.reporters.html`` render it; nothing here formats.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from . import schema_nodes
+from .vocabulary import STATUS_WORDS, VERDICT_WORDS
+
+#: The order in which approvals are sought: from the most local body to the
+#: national ones (domain brief, "The bodies"). In the devolved nations the GPC
+#: agrees changes with the government, so it comes before it.
+AUTHORITY = ("practice", "lmc", "ccg", "icb", "health_board", "area_team", "nhse_region",
+             "nhse_national", "gpc", "devolved_government", "secretary_of_state", "other")
+
+#: What the chain ends in, for each verdict.
+OUTCOMES = {
+    "valid": "Can go ahead",
+    "pending": "Waiting for approval",
+    "refused": "Stopped: refused",
+    "ultra_vires": "Beyond powers: no approval can make it lawful",
+}
+
+MAX_QUOTES = 4
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    statement: str
+    basis: str
+    sources: tuple
+
+
+@dataclass(frozen=True)
+class Step:
+    """One body in the approval chain."""
+
+    kind: str
+    label: str
+    status: str  # granted | informal | refused | pending | not_sought | proposes
+    words: str
+    rule: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    quote: str
+    source: str
+    supports: str
+
+
+@dataclass
+class Briefing:
+    file: str
+    title: str
+    verdict: str
+    headline: str           # "ULTRA VIRES"
+    meaning: str            # "beyond the powers of the bodies involved"
+    edition_title: str
+    sentences: list
+    summary: str
+    why: list
+    proposers: Step
+    chain: list
+    outcome: str
+    risks: list
+    routes: list
+    quotes: list
+    precedents: list | None = None  # None: not available in this installation
+    fix: dict | None = None          # None: not available, or nothing to fix
+    notes: list = field(default_factory=list)
+
+
+def _reason(finding) -> Reason:
+    return Reason(finding.rule, " ".join(finding.statement.split()), " ".join(finding.basis.split()),
+                  tuple(finding.sources))
+
+
+def plain_date(iso: str) -> str:
+    """'2 February 2017' for '2017-02-02'."""
+    day = datetime.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def _body_name(body: dict) -> str:
+    return body.get("name") or schema_nodes.label(("proposers", 0, "kind"), body["kind"])
+
+
+def _names(bodies) -> str:
+    names = [_body_name(b) for b in bodies]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _lower(text: str) -> str:
+    """Lower-case the first letter unless it starts an acronym (QOF, PMS/APMS)."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def describe_scheme(data: dict) -> list[str]:
+    """The scheme in a few plain sentences."""
+    change = data["change"]
+    where = schema_nodes.label(("jurisdiction",), data["jurisdiction"])
+    kinds = {b["kind"] for b in data["proposers"]}
+    levels = {b.get("co_commissioning") for b in data["proposers"]} - {None}
+    who, qualifiers = _names(data["proposers"]), []
+    if len(kinds) == 1:
+        kind = re.sub(r"\s*\(.*?\)", "", schema_nodes.label(("proposers", 0, "kind"), next(iter(kinds))))
+        if kind.lower() not in who.lower():
+            qualifiers.append(_lower(kind) + ("s" if len(data["proposers"]) > 1 else ""))
+    if len(levels) == 1:
+        qualifiers.append(_lower(schema_nodes.label(("proposers", 0, "co_commissioning"), next(iter(levels)))))
+    if qualifiers:
+        who += " (" + "; ".join(qualifiers) + ")"
+    out = [f"Proposed by {who}, in {where}, dated {plain_date(data['date'])}."]
+    target = schema_nodes.label(("change", "target"), change["target"])
+    how = ("change", "instrument")
+    out.append(f"It changes {target} by this route: {_lower(schema_nodes.label(how, change['instrument']))}, "
+               f"that is, {_lower(schema_nodes.explanation(how, change['instrument']))}.")
+    cover = []
+    if change.get("scope") and change["scope"] != "not_stated":
+        scope = _lower(schema_nodes.label(("change", "scope"), change["scope"]))
+        if change["scope"] == "share_of_points" and "share_of_points" in change:
+            scope = f"{change['share_of_points']:g}% of points"
+        cover.append(scope)
+    if "points" in change:
+        cover.append(f"{change['points']} points")
+    span = ""
+    if data.get("effective_from"):
+        span = f" from {plain_date(data['effective_from'])}"
+    if data.get("effective_to"):
+        span += f" to {plain_date(data['effective_to'])}"
+    if cover or span:
+        out.append(f"It covers {', '.join(cover) or 'the indicators named'}{',' if cover and span else ''}{span}.")
+    if change.get("income") and change["income"] != "not_stated":
+        out.append(f"Practice income: {_lower(schema_nodes.label(('change', 'income'), change['income']))}.")
+    if "practice_opt_in" in change:
+        out.append("Practices choose whether to join." if change["practice_opt_in"]
+                   else "Practices do not choose: the scheme applies to them all.")
+    work = change.get("alternative_work", {})
+    if work.get("description"):
+        measured = work.get("measurement")
+        how_measured = f" ({_lower(schema_nodes.label(('change', 'alternative_work', 'measurement'), measured))})" \
+            if measured else ""
+        out.append(f"In exchange, practices do: {work['description']}{how_measured}.")
+    elif change["target"] == "qof":
+        out.append("No alternative work is stated.")
+    decided = [_decision(d) for d in data.get("decisions", [])]
+    if decided:
+        out.append("Decisions so far: " + "; ".join(decided) + ".")
+    consulted = data.get("consultations", {})
+    if "lmc" in consulted:
+        out.append("The LMC was consulted first." if consulted["lmc"] else "The LMC was not consulted.")
+    for objection in data.get("objections", []):
+        reason = f": {objection['reason']}" if objection.get("reason") else ""
+        out.append(f"{_body_name(objection['body'])} objects{reason}.")
+    return out
+
+
+def _decision(decision: dict) -> str:
+    status = {"granted": "agreed", "refused": "refused", "pending": "has been asked, no answer yet",
+              "not_sought": "has not been asked"}[decision["status"]]
+    how = f" {decision['formality']}ly" if decision.get("formality") and decision["status"] in ("granted", "refused") else ""
+    when = f" on {plain_date(decision['date'])}" if decision.get("date") else ""
+    return f"{_body_name(decision['body'])} {status}{how}{when}"
+
+
+def _words(text: str) -> set:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 4}
+
+
+def rank_quotes(quotes: list, decisive: list) -> list:
+    """Quotes sharing most words with the rules that decided the verdict first
+    (a stable sort: otherwise in the case file's order)."""
+    words = set().union(*(_words(f.statement + " " + f.basis) for f in decisive)) if decisive else set()
+    return sorted(quotes, key=lambda q: -len(words & _words(q.quote + " " + q.supports)))
+
+
+def approval_chain(data: dict, result) -> tuple[Step, list[Step], str]:
+    """The proposers, then each required approval from local to national."""
+    proposers = Step("proposers", _names(data["proposers"]), "proposes", "proposes")
+    approvals = sorted(list(result.approvals_given) + list(result.approvals_needed),
+                       key=lambda a: AUTHORITY.index(a.body) if a.body in AUTHORITY else len(AUTHORITY))
+    steps = [Step(a.body, a.label, a.status, STATUS_WORDS[a.status], a.rule, a.reason) for a in approvals]
+    return proposers, steps, OUTCOMES[result.verdict]
+
+
+def case_quotes(data: dict) -> list[Quote]:
+    out = []
+    for entry in data.get("sources", []) or []:
+        if isinstance(entry, dict) and entry.get("quote"):
+            out.append(Quote(" ".join(entry["quote"].split()), str(entry.get("source", "")),
+                             str(entry.get("supports", ""))))
+    return out
+
+
+def build_briefing(checker, scheme, result, extras: bool = True) -> Briefing:
+    """Everything the briefing says; ``extras`` adds precedents and the
+    smallest fix when this installation of vires has them."""
+    data = scheme.data
+    headline, meaning = VERDICT_WORDS[result.verdict].split(": ", 1)
+    decisive = [f for f in result.findings if f.rule in result.decided_by]
+    proposers, chain, outcome = approval_chain(data, result)
+    briefing = Briefing(
+        file=result.file, title=result.title, verdict=result.verdict, headline=headline, meaning=meaning,
+        edition_title=result.edition_title, sentences=describe_scheme(data),
+        summary=" ".join(str(data.get("summary", "")).split()),
+        why=[_reason(f) for f in decisive], proposers=proposers, chain=chain, outcome=outcome,
+        risks=[_reason(f) for f in result.risks], routes=[_reason(f) for f in result.routes],
+        quotes=rank_quotes(case_quotes(data), decisive)[:MAX_QUOTES],
+    )
+    if extras:
+        from .briefing_extras import add_fix, add_precedents
+
+        add_precedents(briefing, checker, scheme, result)
+        add_fix(briefing, checker, scheme, result)
+    return briefing

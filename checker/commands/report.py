@@ -1,0 +1,54 @@
+"""`vires report`: a one-page briefing on a scheme for a committee."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..cli import PolicyOption, app, fail_input
+
+
+class ReportFormat(str, Enum):
+    md = "md"
+    html = "html"
+
+
+@app.command()
+def report(
+    file: Path = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False),
+    format: Optional[ReportFormat] = typer.Option(
+        None, "--format", "-f", show_default=False,
+        help="md or html (default: html when OUT ends in .html, otherwise md)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", show_default=False,
+                                          help="Write the briefing to this file instead of printing it."),
+    policy: Optional[Path] = PolicyOption,
+):
+    """A one-page briefing: the scheme, the verdict and why, who must approve
+    in order, the risks, and the nearest precedents and smallest fix."""
+    from ..atomic import output_problems, write_atomically
+    from ..briefing import build_briefing
+    from ..diagnostics import InputError
+    from ..evaluate import checker_for
+
+    if format is None:
+        format = ReportFormat.html if output and output.suffix.lower() in (".html", ".htm") else ReportFormat.md
+    if output is not None and output_problems(output, overwrite=True):
+        fail_input(output_problems(output, overwrite=True))
+    try:
+        checker = checker_for(policy)
+        scheme = checker.load(file)
+        briefing = build_briefing(checker, scheme, checker.check_scheme(scheme))
+    except InputError as err:
+        fail_input(err.diagnostics)
+    if format == ReportFormat.html:
+        from ..reporters.html import render_briefing
+    else:
+        from ..reporters.markdown import render_briefing
+    text = render_briefing(briefing)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+        typer.echo(f"Wrote {output}.", err=True)

@@ -1,0 +1,171 @@
+"""`vires report`: the committee briefing, in Markdown and HTML, and the HTML
+rendered in a real browser (headless Chromium, Debian's `chromium` package)."""
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import tempfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, run_vires
+
+CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").is_file() and "/usr/bin/chromium") or None
+HEADLINES = {"leeds-2017": "ULTRA VIRES", "cumbria-2014": "REFUSED",
+             "somerset-2014-first-phase": "PENDING", "somerset-2014-enhanced-service": "VALID"}
+
+
+def _report(case, *args):
+    return run_vires("report", CASES / f"{case}.yaml", *args)
+
+
+@pytest.mark.parametrize("case,headline", HEADLINES.items())
+def test_markdown_puts_the_verdict_first(case, headline):
+    proc = _report(case)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert lines[0].startswith("# ") and lines[1] == f"## {headline}"
+    assert "## Who must approve, in order" in proc.stdout and "## The scheme" in proc.stdout
+
+
+def test_leeds_briefing_says_why_quotes_the_source_and_offers_the_fix():
+    text = _report("leeds-2017").stdout
+    assert "No CCG, whatever its co-commissioning level" in text  # the rule's statement
+    assert "eng15.ccg-cannot-change-qof" in text
+    # The quote that supports the deciding rule comes first among the sources' words.
+    quotes = re.findall(r"^> \u201c(.*?)\u201d", text, re.M)
+    assert quotes and "would not be possible" in quotes[0]
+    assert "set change.instrument to local_incentive_scheme" in text  # the smallest fix
+    assert "## Nearest precedents" in text and "leeds-2017`" not in text.split("## Nearest precedents")[1]
+
+
+def test_approval_chain_is_in_order_local_to_national():
+    text = _report("somerset-2014-first-phase").stdout
+    chain = text.split("## Who must approve, in order")[1].split("##")[0]
+    assert chain.index("Proposed by") < chain.index("NHS England area team") < chain.index("NHS England (national)")
+    assert "formally granted" in chain and "not sought" in chain
+    assert "Outcome: Waiting for approval" in chain
+
+
+def test_html_is_one_self_contained_file(tmp_path):
+    out = tmp_path / "briefing.html"
+    proc = _report("cumbria-2014", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and f"Wrote {out}" in proc.stderr
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "@media print" in html
+    # No scripts and nothing fetched from elsewhere: no src= or href= at all.
+    assert not re.search(r"<script|\bsrc=|\bhref=|@import|url\((?!#)", html, re.I)
+    assert html.index('class="headline">REFUSED<') < html.index("<h2>The scheme</h2>")
+
+
+def test_format_follows_the_output_suffix_unless_given(tmp_path):
+    _report("leeds-2017", "-o", tmp_path / "b.html")
+    _report("leeds-2017", "-o", tmp_path / "b.md")
+    _report("leeds-2017", "-o", tmp_path / "c.txt", "--format", "html")
+    assert (tmp_path / "b.html").read_text().startswith("<!DOCTYPE html>")
+    assert (tmp_path / "b.md").read_text().startswith("# Leeds")
+    assert (tmp_path / "c.txt").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_report_is_deterministic():
+    assert _report("leeds-2017", "--format", "html").stdout == _report("leeds-2017", "--format", "html").stdout
+
+
+def test_bad_input_is_located_and_nothing_is_written(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((CASES / "leeds-2017.yaml").read_text().replace("jurisdiction: england", "jurisdiction: englund"))
+    out = tmp_path / "briefing.html"
+    proc = run_vires("report", bad, "-o", out)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert re.match(rf"{re.escape(str(bad))}:\d+:\d+: error: ", proc.stderr)
+    assert "did you mean 'england'?" in proc.stderr
+    assert list(tmp_path.iterdir()) == [bad]  # no briefing, and no temporary file left behind
+
+
+def test_missing_output_folder_is_bad_input(tmp_path):
+    proc = _report("leeds-2017", "-o", tmp_path / "no" / "b.html")
+    assert proc.returncode == 2 and "output.no_folder" in proc.stderr
+
+
+def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
+    from checker import atomic
+
+    target = tmp_path / "b.html"
+    target.write_text("old")
+
+    with pytest.raises(TypeError):
+        atomic.write_atomically(target, 42)  # not text: fails mid-write
+    assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["b.html"]
+
+
+# --- the browser -----------------------------------------------------------------
+
+def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Width, height and the pixel rows of an 8-bit RGB or RGBA PNG (the
+    screenshots Chromium writes): enough of PNG to count colours."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and colour in (2, 6), (depth, colour)
+            bpp = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        filt, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if filt == 1:
+                line[i] = (line[i] + a) & 255
+            elif filt == 2:
+                line[i] = (line[i] + b) & 255
+            elif filt == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif filt == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, height, [bytes(r[i:i + 3]) for r in rows for i in range(0, stride, bpp)]
+
+
+def _chromium(*args, timeout=90):
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", *args],
+            capture_output=True, text=False, timeout=timeout)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium); "
+                                             "CI installs it, so this test runs there")
+@pytest.mark.parametrize("case", ["leeds-2017", "somerset-2014-enhanced-service"])
+def test_html_renders_in_headless_chromium(case, tmp_path):
+    page = tmp_path / "briefing.html"
+    assert _report(case, "-o", page).returncode == 0
+    shot = tmp_path / "shot.png"
+    proc = _chromium(f"--screenshot={shot}", "--window-size=1000,1400", page.as_uri())
+    assert shot.is_file(), proc.stderr.decode(errors="replace")[-2000:]
+    width, height, pixels = png_pixels(shot.read_bytes())
+    assert (width, height) == (1000, 1400)
+    colours = set(pixels)
+    assert len(colours) > 100, f"the screenshot has only {len(colours)} colours: is it blank?"
+    inked = sum(1 for p in pixels if sum(p) < 600) / len(pixels)  # clearly darker than white
+    assert inked > 0.02, f"only {inked:.1%} of the screenshot has ink on it"
+    # The verdict, in large type, is in the page the browser built.
+    dom = _chromium("--dump-dom", page.as_uri()).stdout.decode()
+    assert f'class="headline">{HEADLINES[case]}</p>' in dom
+    assert "Who must approve, in order" in dom and "<svg" in dom
