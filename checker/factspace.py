@@ -74,7 +74,8 @@ class FactSpace:
         self.lifespans = lifespans or {}
         self.max_list = max_list
         self.atoms = {}  # dimension -> [(list, field, op, value)]
-        self.rule_dims = {}
+        self.rule_dims = {}  # what a rule's verdict depends on
+        self.condition_dims = {}  # what its firing depends on
         for rule in edition.rules:
             dims = []
             for atom in atoms(rule.when):
@@ -82,10 +83,11 @@ class FactSpace:
                 self.atoms.setdefault(dim, []).append(atom)
                 if dim not in dims:
                     dims.append(dim)
-            if rule.effect == "approval_required" and "decisions" not in dims:
-                dims.append("decisions")  # the approval's status comes from decisions
             if any(d in LISTS for d in dims) and "date" not in dims:
                 dims.append("date")  # which bodies exist depends on the date
+            self.condition_dims[rule.id] = tuple(dims)
+            if rule.effect == "approval_required" and "decisions" not in dims:
+                dims.append("decisions")  # the approval's status comes from decisions
             self.rule_dims[rule.id] = tuple(dims)
         self.approval_bodies = list(dict.fromkeys(
             r.body for r in edition.rules if r.effect == "approval_required"))
@@ -266,7 +268,8 @@ class FactSpace:
     def _list(self, name):
         if name not in self.atoms and not (name == "decisions" and self.approval_bodies):
             base = [{"kind": "other"}] if name == "proposers" else []
-            return Dimension(name, (((name,), base),) if base else ((),), ("other",) if base else ("empty",))
+            value = ((((name,), base),) if base else ())
+            return Dimension(name, (value,), ("other",) if base else ("empty",))
         items = list(self._items(name))
         lowest = 1 if name == "proposers" else 0
         values, labels, short = [], [], []

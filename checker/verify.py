@@ -83,17 +83,25 @@ def choices(space: FactSpace, cap: int = CAP):
                 yield kind, choice
 
     for rule in rules:
-        names = space.rule_dims[rule.id]
-        quantified = {d for d in names if d in LISTS and d in _quantified(rule.when)}
-        full = _mixed_product(space, names, quantified)
-        if full is None:
-            full = _bounded(space, names)
-        yield from unique("rule", full)
+        yield from unique("rule", rule_design(space, rule))
     verdict_rules = [r for r in rules if r.effect in DECISIVE_EFFECTS]
     for a, b in itertools.combinations(verdict_rules, 2):
-        names = list(dict.fromkeys(space.rule_dims[a.id] + space.rule_dims[b.id]))
-        yield from unique("pair", _bounded(space, names))
+        yield from unique("pair", pair_design(space, a, b))
     yield from unique("pairwise", pairwise(space, order))
+
+
+def rule_design(space: FactSpace, rule, firing_only=False):
+    """Every choice of the values one rule's conditions distinguish (set 1);
+    with ``firing_only``, without the decisions that only settle its approval."""
+    names = (space.condition_dims if firing_only else space.rule_dims)[rule.id]
+    quantified = {d for d in names if d in LISTS and d in _quantified(rule.when)}
+    full = _mixed_product(space, names, quantified)
+    return _bounded(space, names) if full is None else full
+
+
+def pair_design(space: FactSpace, a, b):
+    """Every choice of the values two rules distinguish (set 2)."""
+    return _bounded(space, list(dict.fromkeys(space.rule_dims[a.id] + space.rule_dims[b.id])))
 
 
 def _bounded(space, names):

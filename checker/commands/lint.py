@@ -1,0 +1,32 @@
+"""`vires lint`: check a policy folder for defects, each located with a code."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..cli import EXIT_BAD_INPUT, EXIT_VALID, app
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def lint(
+    policy_dir: Optional[Path] = typer.Argument(None, help="Policy folder [default: the shipped policy].",
+                                                show_default=False),
+    sources: Optional[Path] = typer.Option(None, "--sources", show_default=False,
+                                           help="Folder of source articles [default: ../shared/sources]."),
+    format: LintFormat = typer.Option(LintFormat.text, "--format", "-f", help="text or json."),
+):
+    """Lint the policy: missing or unknown parts, rules that never fire or never decide, period gaps."""
+    from ..lint import lint_policy
+    from ..reporters.lint import render_lint, render_lint_json
+
+    report = lint_policy(policy_dir, sources)
+    typer.echo(render_lint_json(report) if format == LintFormat.json else render_lint(report), nl=False)
+    raise typer.Exit(EXIT_BAD_INPUT if report.errors else EXIT_VALID)

@@ -1,0 +1,125 @@
+"""`vires lint`: the shipped policy is clean, and each broken policy is caught
+with the right code at the right line (tests/broken_policies/*)."""
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import pytest
+
+from checker.lint import LINT_CODES, lint_policy
+from conftest import REPO, run_vires
+
+BROKEN = REPO / "tests" / "broken_policies"
+FOLDERS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
+ARTICLES = ["000_3a506d00feed4879.txt", "001_ce9c83d3975e7b2f.txt", "002_fbf4cdd2f82105e2.txt",
+            "003_17c90b58b16adc33.txt", "004_5de3f1e20c6981c6.txt"]
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    """A sources folder holding the article names the policies cite (so the
+    test does not depend on ../shared/sources existing in a clean clone)."""
+    folder = tmp_path_factory.mktemp("sources")
+    for name in ARTICLES:
+        (folder / name).write_text("article\n")
+    return folder
+
+
+def markers(folder):
+    """(code, file, line) of every `# lint: CODE` comment in a policy folder."""
+    for path in sorted(folder.rglob("*.yaml")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            found = re.search(r"# lint: (\S+)", line)
+            if found:
+                yield found.group(1), path.resolve(), number
+
+
+def test_the_corpus_has_a_folder_for_every_defect_the_brief_names():
+    names = {p.name for p in FOLDERS}
+    assert {"duplicate_id", "missing_basis", "unknown_source", "unknown_field", "bad_value",
+            "never_fires", "shadowed", "period_overlap", "period_gap"} <= names
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])
+def test_each_broken_policy_gives_its_one_diagnostic_at_its_line(folder, sources):
+    expected = list(markers(folder))
+    assert [code for code, _, _ in expected] == [f"lint.{folder.name}"]
+    report = lint_policy(folder, sources)
+    got = [(d.code, (REPO / d.file).resolve() if not d.file.startswith("/") else d.file, d.line)
+           for d in report.diagnostics]
+    got = [(c, str(f), line) for c, f, line in got]
+    assert got == [(c, str(f), line) for c, f, line in expected], report.diagnostics
+    d = report.diagnostics[0]
+    assert d.hint and d.severity == LINT_CODES[d.code][0]
+
+
+def test_shipped_policy_lints_clean():
+    proc = run_vires("lint")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no problems found" in proc.stdout
+    assert " error: " not in proc.stdout and " warning: " not in proc.stdout
+
+
+def test_an_error_exits_2_and_is_printed_with_location_code_and_hint(sources):
+    proc = run_vires("lint", BROKEN / "bad_value", "--sources", sources)
+    assert proc.returncode == 2
+    assert re.search(r"editions/england\.yaml:20:\d+: error: .*\[lint\.bad_value\]", proc.stdout)
+    assert "did you mean 'local_enhanced_service'?" in proc.stdout
+
+
+def test_a_warning_is_printed_but_exits_0(sources):
+    proc = run_vires("lint", BROKEN / "shadowed", "--sources", sources)
+    assert proc.returncode == 0
+    assert "warning:" in proc.stdout and "[lint.shadowed]" in proc.stdout
+
+
+def test_json_report_is_byte_stable(sources):
+    first = run_vires("lint", BROKEN / "unknown_source", "--sources", sources, "--format", "json")
+    second = run_vires("lint", BROKEN / "unknown_source", "--sources", sources, "--format", "json")
+    assert first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data["errors"] == 1 and data["diagnostics"][0]["code"] == "lint.unknown_source"
+    assert data["diagnostics"][0]["hint"] == "did you mean '001_ce9c83d3975e7b2f.txt'?"
+
+
+def test_without_a_sources_folder_lint_says_so_and_skips_that_check(tmp_path):
+    report = lint_policy(BROKEN / "unknown_source", tmp_path / "nowhere")
+    assert report.diagnostics == []
+    assert any("no sources folder" in n for n in report.notes)
+
+
+def test_every_condition_problem_is_reported_even_beside_a_schema_error(tmp_path, sources):
+    # checker.policy stops checking a file's conditions at its first schema
+    # error; lint reports all of them, each located.
+    (tmp_path / "editions").mkdir()
+    (tmp_path / "editions" / "e.yaml").write_text(textwrap.dedent("""\
+        edition: e
+        title: several defects
+        jurisdiction: england
+        from: 2013-04-01
+        to: null
+        rules:
+          - id: t.one
+            statement: s
+            sources: [x]
+            when: {field: change.instrumnet, eq: local_variation}
+            effect: {kind: risk}
+          - id: t.two
+            statement: s
+            basis: b
+            sources: [x]
+            when: {field: change.target, eq: qoff}
+            effect: {kind: risk}
+        """))
+    report = lint_policy(tmp_path, sources)
+    got = [(d.code, d.line) for d in report.diagnostics]
+    assert got == [("lint.missing_basis", 7), ("lint.unknown_field", 10), ("lint.bad_value", 16)]
+    assert any("did not load" in n for n in report.notes)
+
+
+def test_every_lint_code_is_documented():
+    doc = (REPO / "docs" / "trust.md").read_text()
+    for code in LINT_CODES:
+        assert f"`{code}`" in doc, code
