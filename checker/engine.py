@@ -57,10 +57,21 @@ class EngineError(RuntimeError):
 
 class _QuietHost(durable.Host):
     """A host without the dispatcher threads: all actions run synchronously
-    inside assert_fact, so no background thread can take our actions."""
+    inside assert_fact, so no background thread can take our actions.
+
+    Rulesets are compiled on first use, through durable's own hook for a
+    ruleset it has not seen (``load_ruleset``): a `vires check` of one scheme
+    compiles one edition, not all of them (docs/performance.md)."""
+
+    def __init__(self, compile_ruleset):
+        self._compile_ruleset = compile_ruleset
+        super().__init__()
 
     def _run(self):
         pass
+
+    def load_ruleset(self, ruleset_name):
+        return {ruleset_name: self._compile_ruleset(ruleset_name)}
 
 
 def _text(value) -> str:
@@ -192,20 +203,25 @@ class RuleEngine:
         self._fired: list | None = None
         self._names = {}
         self._rule_ids = {}
-        definitions = {}
-        compiler = _Compiler()
+        self._editions = {}  # ruleset name -> edition
+        self._signatures = {}  # ruleset name -> the item signatures its rules test
         for edition in policy.editions:
             name = f"vires{next(_ruleset_names)}_{edition.id}"
             self._names[edition.id] = name
             self._rule_ids[edition.id] = [r.id for r in edition.rules]
-            rules = {
-                f"r{i}": {"all": [{"m": compiler.compile(rule.when)}], "run": self._recorder(i)}
-                for i, rule in enumerate(edition.rules)
-            }
-            rules["seen"] = {"all": [{"m": _TRUE}], "run": self._recorder(-1)}
-            definitions[name] = rules
-        self._signatures = {k: sorted(v) for k, v in compiler.signatures.items()}
-        self._host = _QuietHost(definitions)
+            self._editions[name] = edition
+        self._host = _QuietHost(self._compile)
+
+    def _compile(self, name: str) -> dict:
+        """The durable ruleset of one edition (called by the host, under our lock)."""
+        compiler = _Compiler()
+        rules = {
+            f"r{i}": {"all": [{"m": compiler.compile(rule.when)}], "run": self._recorder(i)}
+            for i, rule in enumerate(self._editions[name].rules)
+        }
+        rules["seen"] = {"all": [{"m": _TRUE}], "run": self._recorder(-1)}
+        self._signatures[name] = {k: sorted(v) for k, v in compiler.signatures.items()}
+        return rules
 
     def _recorder(self, index):
         def record(c):
@@ -228,7 +244,9 @@ class RuleEngine:
 
     def _evaluate(self, edition_id: str, facts: dict) -> list[str]:
         name = self._names[edition_id]
-        fact = flatten(facts, self._signatures)
+        with self._lock:
+            self._host.get_ruleset(name)  # compiles the edition on first use
+        fact = flatten(facts, self._signatures[name])
         fact[_SENTINEL] = "scheme"
         with self._lock:
             sid = str(next(self._sessions))

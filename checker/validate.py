@@ -37,15 +37,26 @@ def _validator(name: str):
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+@lru_cache(maxsize=None)
+def _predicate(name: str):
+    from .schema_predicate import predicate
+
+    return predicate(load_schema(name))
+
+
 #: Documents known to be valid: validation is most of the cost of a check,
 #: and the same scheme is often checked again (see checker.memo).
-_valid = Memo(4096)
+_valid = Memo(1024)
 
 
 def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diagnostic]:
     """Every schema violation in ``doc`` as a located diagnostic."""
     key = key_of(schema_name, doc.data)
     if _valid.get(key):
+        return []
+    quick = _predicate(schema_name)
+    if quick is not None and quick(doc.data):  # certainly valid: jsonschema would find nothing
+        _valid.put(key, True)
         return []
     errors = sorted(_validator(schema_name).iter_errors(doc.data),
                     key=lambda e: (doc.locate(tuple(e.absolute_path)), str(e.message)))
