@@ -1,12 +1,14 @@
-"""The briefing's optional parts: the nearest precedents and the smallest fix.
+"""The briefing's parts that come from `vires precedents` and `vires fix`:
+the nearest precedents and the smallest fix (issue 4).
 
-They come from `vires precedents` and `vires fix` (issue 4). An installation
-without those modules, or without a case library (an installed wheel ships
-no cases/), still gives a briefing, and says what it left out.
+An installed wheel ships no case library (cases/ of the source tree), so a
+briefing made there has no precedents, and says so.
 """
 from __future__ import annotations
 
 from .diagnostics import InputError
+from .fix import find_fixes
+from .precedents import load_library, nearest
 
 PRECEDENTS = 2
 #: A briefing shows one fix; `vires fix` lists them all.
@@ -14,11 +16,6 @@ FIX_SEARCH = {"max_changes": 3, "limit": 1}
 
 
 def add_precedents(briefing, checker, scheme, result) -> None:
-    try:
-        from .precedents import load_library, nearest
-    except ImportError:
-        briefing.notes.append("Precedents are not available in this version of vires.")
-        return
     try:
         library, _ = load_library(checker)  # a broken case is simply not a precedent
     except InputError:
@@ -33,11 +30,6 @@ def add_precedents(briefing, checker, scheme, result) -> None:
 
 def add_fix(briefing, checker, scheme, result) -> None:
     if result.verdict == "valid":
-        return
-    try:
-        from .fix import find_fixes
-    except ImportError:
-        briefing.notes.append("The smallest-fix search is not available in this version of vires.")
         return
     report = find_fixes(checker, scheme, **FIX_SEARCH)
     if report.fixes:

@@ -169,3 +169,21 @@ def test_html_renders_in_headless_chromium(case, tmp_path):
     dom = _chromium("--dump-dom", page.as_uri()).stdout.decode()
     assert f'class="headline">{HEADLINES[case]}</p>' in dom
     assert "Who must approve, in order" in dom and "<svg" in dom
+
+
+def test_without_a_case_library_the_briefing_says_it_has_no_precedents(monkeypatch):
+    from checker import briefing_extras
+    from checker.briefing import build_briefing
+    from checker.diagnostics import InputError
+    from checker.evaluate import checker_for
+    from checker.reporters.markdown import render_briefing
+
+    def no_library(checker, cases_dir=None):
+        raise InputError([])
+
+    monkeypatch.setattr(briefing_extras, "load_library", no_library)
+    checker = checker_for(None)
+    scheme = checker.load(CASES / "somerset-2014-first-phase.yaml")
+    text = render_briefing(build_briefing(checker, scheme, checker.check_scheme(scheme)))
+    assert "No case library was found" in text and "## Nearest precedents" not in text
+    assert "## Smallest fix" in text  # the fix needs no library
