@@ -29,7 +29,8 @@ from .facts import LISTS, scheme_facts
 from .result import VERDICTS
 from .verdict import decide
 
-CAP = 20_000
+CAP = 5_000  # most schemes a single rule's product may have before lists are cut to 0..1 items
+PAIR_CAP = 2_000  # most schemes a pair's product may have before a pairwise array replaces it
 DECISIVE_EFFECTS = ("ultra_vires", "refused", "approval_required")
 _RANK = {"ultra_vires": 0, "refused": 1, "approval_required": 2, "risk": 3, "route": 4}
 
@@ -101,11 +102,12 @@ def rule_design(space: FactSpace, rule, firing_only=False):
 
 def pair_design(space: FactSpace, a, b):
     """Every choice of the values two rules distinguish (set 2)."""
-    return _bounded(space, list(dict.fromkeys(space.rule_dims[a.id] + space.rule_dims[b.id])))
+    return _bounded(space, list(dict.fromkeys(space.rule_dims[a.id] + space.rule_dims[b.id])),
+                    PAIR_CAP)
 
 
-def _bounded(space, names):
-    if space.size(names, short=True) <= CAP:
+def _bounded(space, names, cap=None):
+    if space.size(names, short=True) <= (cap or CAP):
         return space.product(names, short=True)
     return pairwise(space, names)
 
@@ -208,10 +210,28 @@ def _problems(result, fired, effects) -> list[str]:
     return out
 
 
-def verify_policy(policy, edition_id=None):
-    """Reports for every edition (or the one named), in policy order."""
-    from .engine import RuleEngine  # durable is loaded only when verifying
+def verify_policy(policy, edition_id=None, jobs=None):
+    """Reports for every edition (or the one named), in policy order. Editions
+    are verified in parallel processes, one engine each (``jobs``: default,
+    one per CPU)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
 
+    editions = [e.id for e in policy.editions if edition_id in (None, e.id)]
+    jobs = min(jobs or os.cpu_count() or 1, len(editions))
+    if jobs <= 1:
+        return [_verify_one(policy.directory, e) for e in editions]
+    # the largest editions first, so that the processes finish together
+    ordered = sorted(editions, key=lambda e: -len(policy.edition(e).rules))
+    with ProcessPoolExecutor(jobs) as pool:
+        done = dict(zip(ordered, pool.map(_verify_one, [policy.directory] * len(ordered), ordered)))
+    return [done[e] for e in editions]
+
+
+def _verify_one(directory, edition_id):
+    from .engine import RuleEngine  # durable is loaded only when verifying
+    from .policy import load_policy
+
+    policy = load_policy(directory)
     engine = RuleEngine(policy)
-    editions = [e for e in policy.editions if edition_id in (None, e.id)]
-    return [verify_edition(engine, e, policy.lifespans) for e in editions]
+    return verify_edition(engine, policy.edition(edition_id), policy.lifespans)
