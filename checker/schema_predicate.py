@@ -78,10 +78,16 @@ def _compile(schema, defs, compiled):
         if maker is None:
             raise _Unsupported(key)
         checks.append(maker(arg, schema, defs, compiled))
-    checks = [c for c in checks if c is not None]
+    checks = tuple(c for c in checks if c is not None)
     if len(checks) == 1:
         return checks[0]
-    return lambda v: all(check(v) for check in checks)
+
+    def every(v):
+        for check in checks:
+            if not check(v):
+                return False
+        return True
+    return every
 
 
 def _ref(arg, schema, defs, compiled):
@@ -95,11 +101,16 @@ def _ref(arg, schema, defs, compiled):
 
 
 def _type(arg, schema, defs, compiled):
-    tests = [_TYPES[t] for t in (arg if isinstance(arg, list) else [arg])]
+    if not isinstance(arg, list):
+        return _TYPES[arg]
+    tests = [_TYPES[t] for t in arg]
     return lambda v: any(t(v) for t in tests)
 
 
 def _enum(arg, schema, defs, compiled):
+    if all(type(e) is str for e in arg):
+        texts = frozenset(arg)
+        return lambda v: type(v) is str and v in texts
     return lambda v: any(_same(v, e) for e in arg)
 
 
@@ -109,7 +120,15 @@ def _const(arg, schema, defs, compiled):
 
 def _properties(arg, schema, defs, compiled):
     props = {k: _compile(s, defs, compiled) for k, s in arg.items()}
-    return lambda v: type(v) is not dict or all(props[k](v[k]) for k in props if k in v)
+
+    def each_property(v):
+        if type(v) is dict:
+            for key, value in v.items():
+                check = props.get(key)
+                if check is not None and not check(value):
+                    return False
+        return True
+    return each_property
 
 
 def _additional(arg, schema, defs, compiled):

@@ -22,6 +22,12 @@ from .diagnostics import Diagnostic
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 20_000
+#: Texts up to this many characters go straight to ``yaml.compose``: they hold
+#: at most a few thousand values or levels, which compose handles in well under
+#: a second, and the builder then applies MAX_DEPTH and MAX_NODES. Longer texts
+#: are first checked on the event stream, because compose recurses once per
+#: level (it crashes the interpreter near 100,000 levels) and keeps every node.
+PREPASS_ABOVE = 8_192
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalars = yaml.constructor.SafeConstructor()
@@ -113,7 +119,8 @@ def load_yaml(path, file=None) -> tuple[Document | None, list[Diagnostic]]:
 def parse_yaml(text: str, file: str = "<input>") -> tuple[Document | None, list[Diagnostic]]:
     """Parse YAML text into a Document, or return diagnostics."""
     try:
-        _check_depth(text)
+        if len(text) > PREPASS_ABOVE:
+            _check_depth(text)
         node = yaml.compose(text, Loader=_Loader)
     except _TooBig as err:
         return None, [Diagnostic(err.code, err.message, file, err.mark.line + 1,
@@ -137,6 +144,7 @@ def parse_yaml(text: str, file: str = "<input>") -> tuple[Document | None, list[
                                  hint="start from an example in cases/ or run `vires new`")]
     doc = Document(None, file)
     builder = _Builder(doc)
+    builder.aliases = "*" in text
     try:
         doc.data = builder.build(node, ())
     except _TooBig as err:
@@ -197,6 +205,7 @@ class _Builder:
         self.count = 0
         self.problems: list[Diagnostic] = []
         self.open: dict = {}  # id -> node, of the collection nodes being built (the current path)
+        self.aliases = True  # whether the text uses aliases (parse_yaml knows)
 
     def build(self, node, path):
         self.count += 1
@@ -215,11 +224,13 @@ class _Builder:
                               "an alias refers to the value that contains it, so it never ends",
                               node.start_mark, "write the values out instead of using & and * aliases")
             if len(self.open) >= MAX_DEPTH:
-                top = list(self.open.values())[1]  # the top-level entry that grows too deep
-                raise _TooBig("input.too_deep",
-                              f"the document, with its aliases expanded, is nested more than "
-                              f"{MAX_DEPTH} levels deep", top.start_mark,
-                              "write the values out instead of using & and * aliases")
+                if self.aliases:  # point at the top-level entry that grows too deep
+                    raise _TooBig("input.too_deep", f"the document, with its aliases expanded, is "
+                                  f"nested more than {MAX_DEPTH} levels deep",
+                                  list(self.open.values())[1].start_mark,
+                                  "write the values out instead of using & and * aliases")
+                raise _TooBig("input.too_deep", f"the document is nested more than {MAX_DEPTH} levels deep",
+                              node.start_mark, "a scheme needs only a few levels of nesting")
             if node.tag not in _COLLECTION_TAGS:  # e.g. !!python/object/apply [...]
                 self.problems.append(self.doc.diagnostic(
                     "yaml.bad_value", f"cannot read this value: the tag '{node.tag}' is not supported",

@@ -1,0 +1,36 @@
+"""`bench/run.py --smoke` runs and prints every figure docs/performance.md
+explains. Figures are not asserted against targets: timings belong to the
+benchmark, not to unit tests on a shared machine."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import REPO
+
+FIGURES = [
+    r"^machine\s+\d+ CPUs, ",
+    r"^python\s+\d+\.\d+",
+    r"^cold start: import floor \(median\)\s+\d+ ms",
+    r"^cold start: vires check one case \(median\)\s+\d+ ms",
+    r"^cold start: ratio to floor\s+\d+\.\d+x",
+    r"^throughput: checker\.check, memos on\s+[\d,]+ checks/s",
+    r"^throughput: checker\.check, memos off\s+[\d,]+ checks/s",
+    r"^throughput: reference",
+    r"^memory: [\d,]+ checks, resident at the end\s+[\d.]+ MB",
+    r"^memory: [\d,]+ checks, peak resident\s+[\d.]+ MB",
+]
+
+
+def test_smoke_run_prints_every_figure():
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--smoke"], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for figure in FIGURES:
+        assert re.search(figure, proc.stdout, re.MULTILINE), f"missing {figure!r} in:\n{proc.stdout}"
+
+
+def test_benchmark_is_documented_with_its_command():
+    doc = (REPO / "docs" / "performance.md").read_text()
+    assert "bench/run.py" in doc and "--smoke" in doc
