@@ -118,7 +118,9 @@ def scheme_facts(data: dict) -> dict:
                 "remaining_indicators_continue", DEFAULTS["change.remaining_indicators_continue"]),
             "share_of_points": change.get("share_of_points", DEFAULTS["change.share_of_points"]),
             "alternative_work": {
-                "present": bool(work),
+                # docs/policy-format.md: "the scheme has alternative_work", even
+                # an empty one (found by tests/test_differential.py)
+                "present": "alternative_work" in change,
                 "measurement": work.get("measurement", "none"),
             },
         },
