@@ -196,9 +196,9 @@ def _flatten_into(out, node, prefix, signatures):
 class RuleEngine:
     """Compiled rulesets for every edition of a policy."""
 
-    def __init__(self, policy):
+    def __init__(self, policy, memo_size: int = 0):
         self._lock = threading.Lock()
-        self.memo = Memo(4096)
+        self.memo = Memo(memo_size)  # off unless asked for: the shared Checker asks
         self._sessions = itertools.count(1)
         self._fired: list | None = None
         self._names = {}
@@ -234,7 +234,7 @@ class RuleEngine:
         The answer is a pure function of the edition and the facts, so it is
         remembered (``self.memo``): the same facts are not sent through
         durable twice. docs/performance.md gives the figures with and without."""
-        key = key_of(edition_id, facts)
+        key = key_of(edition_id, facts) if self.memo.size > 0 else None
         found = self.memo.get(key)
         if found is not None:
             return list(found)

@@ -20,7 +20,7 @@ class Checker:
         from .engine import RuleEngine  # imported here: durable is loaded only to check
 
         self.policy = policy
-        self.engine = RuleEngine(policy)
+        self.engine = RuleEngine(policy, memo_size=4096)  # docs/performance.md
 
     def edition_for(self, scheme: Scheme):
         data = scheme.data
