@@ -81,8 +81,7 @@ def cold_start(starts: int) -> None:
     line("cold start: ratio to floor", f"{c / f:.2f}x  (target at most 1.3x)")
 
 
-STARTUP_PHASES = ("floor imports", "checker.cli import", "policy load", "compile and check",
-                  "typer's parameter coercion (pydantic)")
+STARTUP_PHASES = ("floor imports", "checker.cli import", "policy load", "compile and check")
 
 
 def startup_child() -> None:
@@ -99,8 +98,6 @@ def startup_child() -> None:
     marks.append(time.perf_counter())
     engine = checker_for()
     engine.check_scheme(engine.load(ONE_CASE))
-    marks.append(time.perf_counter())
-    import typer._adapters  # noqa: F401  typer coerces every parameter through pydantic with it
     marks.append(time.perf_counter())
     print(" ".join(f"{b - a:.4f}" for a, b in zip(marks, marks[1:])))
 
