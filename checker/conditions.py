@@ -145,15 +145,21 @@ def _type_hint(spec) -> str:
             "int": "write a whole number", "number": "write a number"}.get(spec["type"], "")
 
 
-def fields_of(cond, item_of=None):
-    """Every (list-or-None, field) a condition tests, in order."""
+def atoms(cond, item_of=None):
+    """Every (list-or-None, field, operator, value) comparison in a condition."""
     op = operator(cond)
     if op in ("all", "any"):
         for sub in cond[op]:
-            yield from fields_of(sub, item_of)
+            yield from atoms(sub, item_of)
     elif op == "not":
-        yield from fields_of(cond["not"], item_of)
+        yield from atoms(cond["not"], item_of)
     elif op in QUANTIFIERS:
-        yield from fields_of(cond["where"], cond[op])
+        yield from atoms(cond["where"], cond[op])
     else:
-        yield item_of, cond["field"]
+        yield item_of, cond["field"], op, cond[op]
+
+
+def fields_of(cond, item_of=None):
+    """Every (list-or-None, field) a condition tests, in order."""
+    for list_name, field, _, _ in atoms(cond, item_of):
+        yield list_name, field

@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from .conditions import operator
+from .conditions import atoms, operator
 from .facts import DEFAULTS, LISTS, fields
 
 ORDERING = ("lt", "le", "gt", "ge", "between")
@@ -36,20 +36,6 @@ class Dimension:
 
     def indices(self, short=False):
         return self.short if short and self.short else tuple(range(len(self.values)))
-
-
-def atoms(cond, item_of=None):
-    """Every (list-or-None, field, operator, value) comparison in a condition."""
-    op = operator(cond)
-    if op in ("all", "any"):
-        for sub in cond[op]:
-            yield from atoms(sub, item_of)
-    elif op == "not":
-        yield from atoms(cond["not"], item_of)
-    elif op in ("some", "none"):
-        yield from atoms(cond["where"], cond[op])
-    else:
-        yield item_of, cond["field"], op, cond[op]
 
 
 def dimension_of(item_of, field) -> str:
