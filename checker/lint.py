@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .conditions import check_condition
 from .diagnostics import Diagnostic, did_you_mean
-from .policy import _display, default_policy_dir, read_policy
+from .policy import display_path, default_policy_dir, read_policy
 from .yaml_loader import load_yaml
 
 #: Every code lint adds, with its severity and what it means (docs/trust.md).
@@ -77,7 +77,7 @@ def find_sources(directory: Path, given=None) -> Path | None:
 
 def lint_policy(directory=None, sources=None) -> LintReport:
     root = Path(directory) if directory else default_policy_dir()
-    report = LintReport(_display(root))
+    report = LintReport(display_path(root))
     policy, loaded = read_policy(root)
     docs = _documents(root)
     source_dir = find_sources(root, sources)
@@ -104,7 +104,7 @@ def _documents(root: Path):
     out = []
     for folder in ("common", "editions"):
         for path in sorted((root / folder).glob("*.yaml")):
-            doc, _ = load_yaml(path, _display(path))
+            doc, _ = load_yaml(path, display_path(path))
             if doc is not None and isinstance(doc.data, dict):
                 out.append(doc)
     return out

@@ -109,7 +109,7 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     if (root / "negotiation.yaml").exists():
         from .negotiation import read_negotiation  # schema and path checks: `vires fix` relies on it
 
-        negotiation = read_negotiation(root / "negotiation.yaml", _display(root / "negotiation.yaml"), problems)
+        negotiation = read_negotiation(root / "negotiation.yaml", display_path(root / "negotiation.yaml"), problems)
     commons = {}
     for path in sorted((root / "common").glob("*.yaml")):
         data = _read_rule_file(path, root, problems)
@@ -129,7 +129,7 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
 
 
 def _read_plain(path, key, problems):
-    doc, found = load_yaml(path, _display(path))
+    doc, found = load_yaml(path, display_path(path))
     problems += found
     if doc is None:
         return {}
@@ -162,7 +162,7 @@ def _is_date(value) -> bool:
     return isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
@@ -170,7 +170,7 @@ def _display(path: Path) -> str:
 
 
 def _read_rule_file(path: Path, root: Path, problems):
-    doc, found = load_yaml(path, _display(path))
+    doc, found = load_yaml(path, display_path(path))
     if doc is None:
         problems += found
         return None

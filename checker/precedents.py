@@ -123,14 +123,14 @@ def load_library(checker, cases_dir=None) -> tuple[list, list[Diagnostic]]:
     library, problems = [], []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            scheme = checker.load(_display(path))
-            library.append((_display(path), scheme, checker.check_scheme(scheme)))
+            scheme = checker.load(display_path(path))
+            library.append((display_path(path), scheme, checker.check_scheme(scheme)))
         except InputError as err:
             problems += err.diagnostics
     return library, problems
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Paths relative to the working folder, so output is the same on every machine."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
