@@ -18,6 +18,12 @@ rule fired. The durable-rules 2.0.28 traps, and what is done about each:
   its state is deleted afterwards, so nothing accumulates.
 - ``get_facts`` order is not stable: it is never used; fired rules are
   reported in policy order.
+- Creating a ruleset very occasionally fails inside durable's C code with
+  "Could not create ruleset, error code: 102" for the same, byte-identical
+  definition that succeeds on the next call (seen about once in 1,500 fresh
+  processes, never reproducible on demand). Creation is retried a few times
+  from a freshly compiled definition; a ruleset that still cannot be created
+  is an ``EngineError``. Evaluation itself is never retried.
 
 Semantics the policy language needs and durable lacks are compiled away:
 
@@ -223,6 +229,20 @@ class RuleEngine:
         self._signatures[name] = {k: sorted(v) for k, v in compiler.signatures.items()}
         return rules
 
+    _CREATE_TRIES = 5
+
+    def _ensure_ruleset(self, name: str) -> None:
+        """Compile the edition into durable on first use (caller holds the lock)."""
+        for attempt in range(self._CREATE_TRIES):
+            try:
+                self._host.get_ruleset(name)  # load_ruleset compiles a fresh definition
+                return
+            except Exception as err:  # durable raises a bare C-extension error here
+                if "Could not create ruleset" not in str(err):
+                    raise
+                last = err
+        raise EngineError(f"durable-rules could not create the ruleset for {name}: {last}")
+
     def _recorder(self, index):
         def record(c):
             self._fired.append(index)
@@ -245,7 +265,7 @@ class RuleEngine:
     def _evaluate(self, edition_id: str, facts: dict) -> list[str]:
         name = self._names[edition_id]
         with self._lock:
-            self._host.get_ruleset(name)  # compiles the edition on first use
+            self._ensure_ruleset(name)
         fact = flatten(facts, self._signatures[name])
         fact[_SENTINEL] = "scheme"
         with self._lock:

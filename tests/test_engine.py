@@ -120,3 +120,34 @@ def test_only_the_engine_module_imports_durable():
     users = [p.relative_to(REPO).as_posix() for p in (REPO / "checker").rglob("*.py")
              if "import durable" in p.read_text() or "from durable" in p.read_text()]
     assert users == ["checker/engine.py"]
+
+
+class _FlakyCreate:
+    """durable's create_ruleset, failing the first ``failures`` calls as the
+    C engine occasionally does (error 102)."""
+
+    def __init__(self, real, failures):
+        self.real, self.failures, self.calls = real, failures, 0
+
+    def __call__(self, name, definition):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise RuntimeError("Could not create ruleset, error code: 102")
+        return self.real(name, definition)
+
+
+def test_a_failed_ruleset_creation_is_retried_from_a_fresh_definition(tmp_path, monkeypatch):
+    c_engine = eng.durable.durable_rules_engine
+    flaky = _FlakyCreate(c_engine.create_ruleset, failures=2)
+    monkeypatch.setattr(c_engine, "create_ruleset", flaky)
+    engine = eng.RuleEngine(tiny_policy(tmp_path, RULES))
+    assert "late" in fired(engine)
+    assert flaky.calls == 3
+
+
+def test_a_ruleset_that_cannot_be_created_is_an_engine_error(tmp_path, monkeypatch):
+    c_engine = eng.durable.durable_rules_engine
+    monkeypatch.setattr(c_engine, "create_ruleset", _FlakyCreate(c_engine.create_ruleset, failures=99))
+    engine = eng.RuleEngine(tiny_policy(tmp_path, RULES))
+    with pytest.raises(eng.EngineError, match="could not create the ruleset"):
+        fired(engine)
