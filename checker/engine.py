@@ -20,8 +20,8 @@ rule fired. The durable-rules 2.0.28 traps, and what is done about each:
   reported in policy order.
 - Creating a ruleset very occasionally fails inside durable's C code with
   "Could not create ruleset, error code: 102" for the same, byte-identical
-  definition that succeeds on the next call (seen about once in 1,500 fresh
-  processes, never reproducible on demand). Creation is retried a few times
+  definition that succeeds on the next call (seen in two full test runs,
+  not reproduced in 540 further runs of `vires check`). Creation is retried a few times
   from a freshly compiled definition; a ruleset that still cannot be created
   is an ``EngineError``. Evaluation itself is never retried.
 
