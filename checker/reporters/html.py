@@ -42,8 +42,9 @@ blockquote p { margin: 0; font-style: italic; } blockquote footer { color: var(-
 @media (max-width: 40rem) { main { padding: 1rem; } .cols { grid-template-columns: 1fr; } }
 @page { size: A4; margin: 10mm; }
 /* Print: one A4 page where the content allows, so the type is compact. */
+@page { size: A4; margin: 11mm 12mm; }
 @media print {
-  body { background: #fff; font-size: 9pt; line-height: 1.3; }
+  body { background: #fff; font-size: 8.5pt; line-height: 1.25; }
   main { margin: 0; padding: 0; border: 0; max-width: none; }
   h1 { font-size: 13pt; margin: .1rem 0 .4rem; }
   h2 { font-size: 10pt; margin: .5rem 0 .25rem; break-after: avoid; }
@@ -52,9 +53,13 @@ blockquote p { margin: 0; font-style: italic; } blockquote footer { color: var(-
   .verdict { padding: .3rem .8rem; margin-bottom: .4rem; }
   .verdict .headline { font-size: 22pt; } .verdict .meaning { font-size: 10.5pt; }
   .basis, blockquote footer { font-size: 7.5pt; }
-  blockquote { margin: .15rem 0; } blockquote:nth-of-type(n+4) { display: none; }
+  blockquote { margin: .15rem 0; } blockquote:nth-of-type(n+3) { display: none; }
   .chain { max-height: 27mm; margin: .2rem 0; }
   .colophon { margin-top: .5rem; }
+  /* One A4 page on paper: the nearest precedent only, and risks and routes
+     without their rule lines (the screen version keeps them). */
+  .precedents li:nth-child(n+2) { display: none; }
+  .cols .basis { display: none; }
   li, blockquote, .chain, .fix { break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -118,7 +123,7 @@ def _extras(b) -> str:
             f"{escape(p['verdict'].replace('_', ' '))}; similarity {p['similarity']:.2f}"
             + (f"; differs in {escape('; '.join(p['differences']))}" if p["differences"] else "") + "</li>"
             for p in b.precedents)
-        out.append(f"<div><h2>Nearest precedents</h2><ul>{items}</ul></div>")
+        out.append(f'<div><h2>Nearest precedents</h2><ul class="precedents">{items}</ul></div>')
     return f'<div class="cols">{"".join(out)}</div>' if out else ""
 
 
