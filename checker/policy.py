@@ -90,7 +90,9 @@ def load_policy(directory=None) -> Policy:
 
 @lru_cache(maxsize=8)
 def _load_cached(directory: str) -> Policy:
-    policy, problems = read_policy(directory)
+    from .policy_cache import load_cached
+
+    policy, problems = load_cached(Path(directory), read_policy)
     if problems:
         raise InputError(problems)
     return policy

@@ -4,11 +4,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The tests (and the `vires` processes they start) keep their policy cache
+# out of the user's cache folder.
+os.environ.setdefault("VIRES_CACHE_DIR", tempfile.mkdtemp(prefix="vires-test-cache-"))
 VIRES = Path(sys.executable).with_name("vires")
 CASES = REPO / "cases"
 
