@@ -82,6 +82,7 @@ def _read_entry(entry: Path):
 
 
 def _write_entry(folder: Path, entry: Path, policy) -> None:
+    temp = None
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".policy-", suffix=".tmp")
@@ -92,7 +93,5 @@ def _write_entry(folder: Path, entry: Path, policy) -> None:
         for old in entries[:-KEEP]:
             old.unlink()
     except Exception:  # a cache that cannot be written is no cache, not an error
-        try:
+        if temp is not None and os.path.exists(temp):
             os.unlink(temp)
-        except Exception:
-            pass
