@@ -17,6 +17,7 @@ switches the cache off. Only a policy without diagnostics is cached.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -93,5 +94,6 @@ def _write_entry(folder: Path, entry: Path, policy) -> None:
         for old in entries[:-KEEP]:
             old.unlink()
     except Exception:  # a cache that cannot be written is no cache, not an error
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
