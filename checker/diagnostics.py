@@ -7,7 +7,8 @@ collect diagnostics and return them; exceptions are reserved for bugs.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,13 @@ def did_you_mean(word, choices) -> str:
     if len(choices) <= 30:
         return "expected one of: " + ", ".join(choices)
     return "see `vires schema` for the allowed values"
+
+
+def display_path(path) -> str:
+    """A file's name as diagnostics and reports show it: relative to the
+    working folder when it is inside it, so output is the same on every
+    machine; otherwise as given."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .dates import OPEN_END, contract_month, starts_contract_year
 from .validate import load_schema
 
 #: Defaults for facts a scheme may leave out.
@@ -84,12 +85,6 @@ def fields() -> dict:
     }
 
 
-def contract_month(iso_date: str) -> int:
-    """Month of the contract year (1 = April ... 12 = March)."""
-    month = int(iso_date[5:7])
-    return (month - 4) % 12 + 1
-
-
 def scheme_facts(data: dict) -> dict:
     """The total fact record for a validated scheme (a nested dict)."""
     change = data["change"]
@@ -101,10 +96,10 @@ def scheme_facts(data: dict) -> dict:
         "jurisdiction": data["jurisdiction"],
         "date": data["date"],
         "effective_from": start,
-        "effective_to": data.get("effective_to") or "9999-12-31",
+        "effective_to": data.get("effective_to") or OPEN_END,
         "timing": {
             "month_of_contract_year": contract_month(start),
-            "in_year": start[5:] != "04-01",
+            "in_year": not starts_contract_year(start),
         },
         "proposers": [_body(b) for b in data["proposers"]],
         "parties": [_body(b) for b in data.get("parties", [])],

@@ -11,11 +11,11 @@ and run them through the real engine.
 """
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import dataclass
 
 from .conditions import atoms, operator
+from .dates import CONTRACT_YEAR_START, add_days, in_contract_month, is_open
 from .facts import DEFAULTS, LISTS, fields
 
 ORDERING = ("lt", "le", "gt", "ge", "between")
@@ -46,10 +46,6 @@ def dimension_of(item_of, field) -> str:
         if field in members:
             return name
     return field
-
-
-def _day(iso: str, days: int) -> str:
-    return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat()
 
 
 class FactSpace:
@@ -99,14 +95,14 @@ class FactSpace:
 
     def _dates(self):
         start, end = self.edition.start, self.edition.end
-        points = {start, end if end < "9999" else _day(start, 366)}
+        points = {start, add_days(start, 366) if is_open(end) else end}
         for _, _, op, value in self._named("date"):
             for v in (value if op == "between" else [value] if op in ORDERING + ("eq", "ne") else value):
-                points.update({_day(v, -1), v, _day(v, 1)})
+                points.update({add_days(v, -1), v, add_days(v, 1)})
         for span in self.lifespans.values():
             for v in (span["from"], span["to"]):
-                if v < "9999":
-                    points.update({_day(v, -1), v, _day(v, 1)})
+                if not is_open(v):
+                    points.update({add_days(v, -1), v, add_days(v, 1)})
         inside = sorted(p for p in points if start <= p <= end)
         return Dimension("date", tuple(((("date",), p),) for p in inside), tuple(inside))
 
@@ -122,16 +118,15 @@ class FactSpace:
                 months.add(1)
             else:
                 for v in vals:
-                    for d in (_day(v, -1), v, _day(v, 1)):
+                    for d in (add_days(v, -1), v, add_days(v, 1)):
                         values.append(((("effective_from",), d),))
                         labels.append(d)
         year = int(self.edition.start[:4])
         if any(a[1] == "timing.in_year" for a in self._named("effective_from")):
-            values.append(((("effective_from",), f"{year}-04-01"),))
-            labels.append(f"{year}-04-01 (1 April)")
+            values.append(((("effective_from",), f"{year}-{CONTRACT_YEAR_START}"),))
+            labels.append(f"{year}-{CONTRACT_YEAR_START} (1 April)")
         for m in sorted(months):
-            month = (m + 2) % 12 + 1
-            iso = f"{year + (month < 4)}-{month:02d}-15"
+            iso = in_contract_month(year, m)
             values.append(((("effective_from",), iso),))
             labels.append(f"{iso} (month {m})")
         return Dimension("effective_from", tuple(values), tuple(labels))
@@ -140,7 +135,7 @@ class FactSpace:
         values, labels = [()], ["open"]
         for _, _, op, value in self._named("effective_to"):
             for v in (value if isinstance(value, list) else [value]):
-                for d in (_day(v, -1), v, _day(v, 1)):
+                for d in (add_days(v, -1), v, add_days(v, 1)):
                     values.append(((("effective_to",), d),))
                     labels.append(d)
         return Dimension("effective_to", tuple(values), tuple(labels))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from .dates import next_contract_year
 from .diagnostics import Diagnostic, InputError
 from .facts import LISTS, scheme_facts
 from .negotiation import Lever, Negotiation, Record, covers, schema_choices, schema_node
@@ -185,8 +186,7 @@ def _values(data, values, parts):
     if values == "schema":
         return schema_choices(schema_node(parts)) or []
     if values == "next_contract_year":
-        year = int(data["date"][:4]) + (data["date"][5:] >= "04-01")
-        return [f"{year}-04-01"]
+        return [next_contract_year(data["date"])]
     return list(values)
 
 

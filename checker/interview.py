@@ -21,12 +21,12 @@ take the next answer out of order.
 from __future__ import annotations
 
 import copy
-import datetime
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from . import schema_nodes
+from .dates import contract_year, is_date
 from .diagnostics import Diagnostic, InputError, did_you_mean, format_path
 from .scheme import semantic_problems
 from .yaml_loader import Document
@@ -66,13 +66,6 @@ def _default_id(scheme, _item=None):
     base = _slug(scheme.get("place") or scheme.get("title", ""))
     year = scheme.get("date", "")[:4]
     return "-".join(p for p in (base, year) if p) or None
-
-
-def contract_year(iso_date: str) -> str:
-    """'2016/17' for any date from 1 April 2016 to 31 March 2017."""
-    year = int(iso_date[:4])
-    start = year if iso_date[5:7] >= "04" else year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def _default_years(scheme, _item=None):
@@ -191,12 +184,8 @@ def parse_answer(text: str, node: dict):
             return False
         raise BadAnswer(f"'{text}' is not yes or no", "answer yes or no")
     if kind == "date":
-        try:
-            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-                raise ValueError
-            datetime.date.fromisoformat(text)
-        except ValueError:
-            raise BadAnswer(f"'{text}' is not a date written YYYY-MM-DD", "for example 2017-02-02") from None
+        if not is_date(text):
+            raise BadAnswer(f"'{text}' is not a date written YYYY-MM-DD", "for example 2017-02-02")
         return text
     if kind in ("integer", "number"):
         try:

@@ -10,14 +10,14 @@ finite fact space (``checker.factspace``) with the real engine.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .conditions import check_condition
-from .diagnostics import Diagnostic, did_you_mean
-from .policy import display_path, default_policy_dir, read_policy
+from .dates import OPEN_END, day_before, is_open, next_day
+from .diagnostics import Diagnostic, did_you_mean, display_path
+from .policy import default_policy_dir, read_policy
 from .yaml_loader import load_yaml
 
 #: Every code lint adds, with its severity and what it means (docs/trust.md).
@@ -153,7 +153,7 @@ def _period_checks(docs) -> list[Diagnostic]:
     for doc in docs:
         data = doc.data
         if all(isinstance(data.get(k), str) for k in ("edition", "jurisdiction", "from")):
-            end = data.get("to") if isinstance(data.get("to"), str) else "9999-12-31"
+            end = data.get("to") if isinstance(data.get("to"), str) else OPEN_END
             editions.append((data["jurisdiction"], data["from"], end, data["edition"], doc))
     out = []
     for edition in editions:
@@ -171,28 +171,20 @@ def _period_checks(docs) -> list[Diagnostic]:
                 "lint.period_overlap",
                 f"edition '{after[3]}' starts on {after[1]}, but '{before[3]}' covers {before[0]} "
                 f"until {_shown(before[2])}: a scheme dated in both would meet two editions",
-                ("from",), f"start '{after[3]}' on {_next_day(before[2])}, or end '{before[3]}' "
-                f"on {_day_before(after[1])}"))
-        elif after[1] > _next_day(before[2]):
+                ("from",), f"start '{after[3]}' on {next_day(before[2])}, or end '{before[3]}' "
+                f"on {day_before(after[1])}"))
+        elif after[1] > next_day(before[2]):
             out.append(doc.diagnostic(
                 "lint.period_gap",
-                f"no edition covers {before[0]} from {_next_day(before[2])} to {_day_before(after[1])}: "
+                f"no edition covers {before[0]} from {next_day(before[2])} to {day_before(after[1])}: "
                 f"'{before[3]}' ends on {before[2]} and '{after[3]}' starts on {after[1]}",
-                ("from",), f"start '{after[3]}' on {_next_day(before[2])}, or end '{before[3]}' "
-                f"on {_day_before(after[1])}"))
+                ("from",), f"start '{after[3]}' on {next_day(before[2])}, or end '{before[3]}' "
+                f"on {day_before(after[1])}"))
     return out
 
 
 def _shown(end: str) -> str:
-    return "no end date" if end >= "9999" else end
-
-
-def _next_day(iso: str) -> str:
-    return "9999-12-31" if iso >= "9999" else (dt.date.fromisoformat(iso) + dt.timedelta(days=1)).isoformat()
-
-
-def _day_before(iso: str) -> str:
-    return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat()
+    return "no end date" if is_open(end) else end
 
 
 def _merge(loaded, own) -> list[Diagnostic]:

@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .conditions import check_condition
-from .diagnostics import Diagnostic, InputError
+from .dates import OPEN_END, is_open
+from .diagnostics import Diagnostic, InputError, display_path
 from .validate import validate_document
 from .yaml_loader import load_yaml
 
@@ -68,7 +69,7 @@ class Policy:
         return next((e for e in self.editions if e.id == edition_id), None)
 
     def coverage(self, jurisdiction: str) -> str:
-        spans = [f"{e.start} to {e.end if e.end < '9999' else 'now'}"
+        spans = [f"{e.start} to {'now' if is_open(e.end) else e.end}"
                  for e in self.editions if e.jurisdiction == jurisdiction]
         return "; ".join(spans) or "none"
 
@@ -164,13 +165,6 @@ def _is_date(value) -> bool:
     return isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
 
 
-def display_path(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def _read_rule_file(path: Path, root: Path, problems):
     doc, found = load_yaml(path, display_path(path))
     if doc is None:
@@ -232,5 +226,5 @@ def _edition(entry, commons, problems) -> Edition | None:
     if any(key not in data for key in ("edition", "jurisdiction", "from")):
         return None  # reported as policy.missing_field by _read_rule_file
     return Edition(data["edition"], data["title"], data["jurisdiction"], data["from"],
-                   data.get("to") or "9999-12-31", (data.get("summary") or "").strip(),
+                   data.get("to") or OPEN_END, (data.get("summary") or "").strip(),
                    tuple(rules), doc.file)

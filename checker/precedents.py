@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, display_path
 
 #: (feature, weight, plain words). Documented in docs/whatif.md.
 FEATURES = (
@@ -128,14 +128,6 @@ def load_library(checker, cases_dir=None) -> tuple[list, list[Diagnostic]]:
         except InputError as err:
             problems += err.diagnostics
     return library, problems
-
-
-def display_path(path: Path) -> str:
-    """Paths relative to the working folder, so output is the same on every machine."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def nearest(checker, scheme, result, library, limit: int = 3) -> list[Precedent]:

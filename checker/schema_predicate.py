@@ -17,13 +17,13 @@ schemes and policy files.
 """
 from __future__ import annotations
 
-import datetime
 import re
+
+from .dates import is_date
 
 #: Keywords that never affect validity.
 _ANNOTATIONS = {"$schema", "$id", "title", "description", "examples", "default", "enumDescriptions",
                 "$comment", "markdownDescription", "deprecated", "$defs"}
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TYPES = {
     "string": lambda v: type(v) is str,
     "integer": lambda v: type(v) is int,  # jsonschema also takes 1.0; "not sure" is safe
@@ -48,16 +48,6 @@ def predicate(schema: dict):
         return _compile(schema, defs, compiled)
     except _Unsupported:
         return None
-
-
-def _is_date(value) -> bool:
-    if not (type(value) is str and _DATE.fullmatch(value)):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _same(a, b) -> bool:
@@ -172,7 +162,7 @@ def _pattern(arg, schema, defs, compiled):
 def _format(arg, schema, defs, compiled):
     if arg != "date":
         raise _Unsupported(arg)
-    return lambda v: type(v) is not str or _is_date(v)
+    return lambda v: type(v) is not str or is_date(v)
 
 
 def _any_of(arg, schema, defs, compiled):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .dates import is_open
 from .diagnostics import Diagnostic
 from .validate import validate_document
 from .yaml_loader import Document, load_yaml, parse_yaml
@@ -115,6 +116,6 @@ def _check_bodies(doc: Document, lifespans) -> list[Diagnostic]:
             out.append(doc.diagnostic(
                 "scheme.body_not_in_existence",
                 f"no {span['label']} existed on {when}: they existed from {span['from']}"
-                + (f" to {span['to']}" if span["to"] < "9999" else ""),
+                + ("" if is_open(span["to"]) else f" to {span['to']}"),
                 path + ("kind",), span.get("hint", "check the body's kind and the date")))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..dates import is_open
 from ..vocabulary import body_label
 from .casebook import GENERATED, PLACES, long_date
 
@@ -22,7 +23,7 @@ EFFECT_WORDS = {
 
 
 def _period(edition) -> str:
-    end = "onwards" if edition.end >= "9999" else f"to {long_date(edition.end)}"
+    end = "onwards" if is_open(edition.end) else f"to {long_date(edition.end)}"
     return f"from {long_date(edition.start)} {end}"
 
 
