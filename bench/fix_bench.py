@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.evaluate import checker_for  # noqa: E402
+from checker.evaluate.checker import checker_for  # noqa: E402
 from checker.fix import find_fixes  # noqa: E402
 
 

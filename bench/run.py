@@ -91,7 +91,7 @@ def startup_child() -> None:
     marks.append(time.perf_counter())
     import checker.cli  # noqa: F401
     marks.append(time.perf_counter())
-    from checker.evaluate import checker_for
+    from checker.evaluate.checker import checker_for
     from checker.policy import load_policy
 
     load_policy()
@@ -113,7 +113,7 @@ def startup_phases(starts: int) -> None:
 
 
 def library_schemes() -> list[dict]:
-    from checker.evaluate import checker_for
+    from checker.evaluate.checker import checker_for
 
     checker = checker_for()
     return [checker.load(path).data for path in sorted((ROOT / "cases").glob("*.yaml"))]

@@ -19,7 +19,7 @@ __all__ = ["check", "check_file", "InputError", "Diagnostic", "Result"]
 
 def check(scheme: dict, policy_dir=None):
     """Check a scheme given as a dict (as read from YAML); returns a Result."""
-    from .evaluate import checker_for
+    from .evaluate.checker import checker_for
 
     checker = checker_for(policy_dir)
     return checker.check_scheme(checker.from_data(scheme))
@@ -27,7 +27,7 @@ def check(scheme: dict, policy_dir=None):
 
 def check_file(path, policy_dir=None):
     """Check a scheme or case file; returns a Result."""
-    from .evaluate import checker_for
+    from .evaluate.checker import checker_for
 
     checker = checker_for(policy_dir)
     return checker.check_scheme(checker.load(path))
@@ -35,7 +35,7 @@ def check_file(path, policy_dir=None):
 
 def __getattr__(name):
     if name == "Result":
-        from .result import Result
+        from .evaluate.result import Result
 
         return Result
     raise AttributeError(name)

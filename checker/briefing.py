@@ -14,7 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from . import schema_nodes
+from .load import schema
 from .vocabulary import STATUS_WORDS, VERDICT_WORDS
 
 #: The order in which approvals are sought: from the most local body to the
@@ -95,7 +95,7 @@ def plain_date(iso: str) -> str:
 
 
 def _body_name(body: dict) -> str:
-    return body.get("name") or schema_nodes.label(("proposers", 0, "kind"), body["kind"])
+    return body.get("name") or schema.label(("proposers", 0, "kind"), body["kind"])
 
 
 def _names(bodies) -> str:
@@ -111,26 +111,26 @@ def _lower(text: str) -> str:
 def describe_scheme(data: dict) -> list[str]:
     """The scheme in a few plain sentences."""
     change = data["change"]
-    where = schema_nodes.label(("jurisdiction",), data["jurisdiction"])
+    where = schema.label(("jurisdiction",), data["jurisdiction"])
     kinds = {b["kind"] for b in data["proposers"]}
     levels = {b.get("co_commissioning") for b in data["proposers"]} - {None}
     who, qualifiers = _names(data["proposers"]), []
     if len(kinds) == 1:
-        kind = re.sub(r"\s*\(.*?\)", "", schema_nodes.label(("proposers", 0, "kind"), next(iter(kinds))))
+        kind = re.sub(r"\s*\(.*?\)", "", schema.label(("proposers", 0, "kind"), next(iter(kinds))))
         if kind.lower() not in who.lower():
             qualifiers.append(_lower(kind) + ("s" if len(data["proposers"]) > 1 else ""))
     if len(levels) == 1:
-        qualifiers.append(_lower(schema_nodes.label(("proposers", 0, "co_commissioning"), next(iter(levels)))))
+        qualifiers.append(_lower(schema.label(("proposers", 0, "co_commissioning"), next(iter(levels)))))
     if qualifiers:
         who += " (" + "; ".join(qualifiers) + ")"
     out = [f"Proposed by {who}, in {where}, dated {plain_date(data['date'])}."]
-    target = schema_nodes.label(("change", "target"), change["target"])
+    target = schema.label(("change", "target"), change["target"])
     how = ("change", "instrument")
-    out.append(f"It changes {target} by this route: {_lower(schema_nodes.label(how, change['instrument']))}, "
-               f"that is, {_lower(schema_nodes.explanation(how, change['instrument']))}.")
+    out.append(f"It changes {target} by this route: {_lower(schema.label(how, change['instrument']))}, "
+               f"that is, {_lower(schema.explanation(how, change['instrument']))}.")
     cover = []
     if change.get("scope") and change["scope"] != "not_stated":
-        scope = _lower(schema_nodes.label(("change", "scope"), change["scope"]))
+        scope = _lower(schema.label(("change", "scope"), change["scope"]))
         if change["scope"] == "share_of_points" and "share_of_points" in change:
             scope = f"{change['share_of_points']:g}% of points"
         cover.append(scope)
@@ -144,14 +144,14 @@ def describe_scheme(data: dict) -> list[str]:
     if cover or span:
         out.append(f"It covers {', '.join(cover) or 'the indicators named'}{',' if cover and span else ''}{span}.")
     if change.get("income") and change["income"] != "not_stated":
-        out.append(f"Practice income: {_lower(schema_nodes.label(('change', 'income'), change['income']))}.")
+        out.append(f"Practice income: {_lower(schema.label(('change', 'income'), change['income']))}.")
     if "practice_opt_in" in change:
         out.append("Practices choose whether to join." if change["practice_opt_in"]
                    else "Practices do not choose: the scheme applies to them all.")
     work = change.get("alternative_work", {})
     if work.get("description"):
         measured = work.get("measurement")
-        how_measured = f" ({_lower(schema_nodes.label(('change', 'alternative_work', 'measurement'), measured))})" \
+        how_measured = f" ({_lower(schema.label(('change', 'alternative_work', 'measurement'), measured))})" \
             if measured else ""
         out.append(f"In exchange, practices do: {work['description']}{how_measured}.")
     elif change["target"] == "qof":

@@ -44,7 +44,7 @@ def check(
     policy: Optional[Path] = PolicyOption,
 ):
     """Check schemes: verdict, the rules that decided it, approvals, risks."""
-    from .evaluate import checker_for
+    from .evaluate.checker import checker_for
 
     checker = checker_for(policy)
     schemes, problems = [], []
@@ -77,7 +77,7 @@ def schema(
 ):
     """Print the scheme JSON Schema (for editors: # yaml-language-server: $schema=...)."""
     from .reporters.json_report import dumps
-    from .validate import load_schema
+    from .load.schema import load_schema
 
     typer.echo(dumps(load_schema("policy" if policy_file else "scheme")), nl=False)
 

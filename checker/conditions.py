@@ -13,6 +13,7 @@ Fields are those of ``checker.facts.fields()``. Nothing here runs code.
 """
 from __future__ import annotations
 
+from .dates import looks_like_date
 from .diagnostics import Diagnostic, did_you_mean
 from .facts import LISTS, fields
 
@@ -135,7 +136,7 @@ def _value_problem(spec, v) -> str:
         return f"'{v}' is not true or false"
     if kind in ("int", "number") and (isinstance(v, bool) or not isinstance(v, (int, float))):
         return f"'{v}' is not a number"
-    if kind == "date" and not (isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-"):
+    if kind == "date" and not looks_like_date(v):
         return f"'{v}' is not a date"
     return ""
 

@@ -36,6 +36,13 @@ def is_date(value) -> bool:
     return True
 
 
+def looks_like_date(value) -> bool:
+    """Whether ``value`` is text shaped like ``YYYY-MM-DD``: what the policy
+    files need of a date (they compare dates as text), without asking that
+    the day exists (``is_date`` does)."""
+    return isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
+
+
 def add_days(iso: str, days: int) -> str:
     """The date ``days`` days after ``iso`` (before it, for a negative number)."""
     return (datetime.date.fromisoformat(iso) + datetime.timedelta(days=days)).isoformat()

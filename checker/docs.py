@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cases import run_cases
+from .evaluate.cases import run_cases
 from .diagnostics import InputError
 from .reporters.casebook import render_casebook
 from .reporters.model_doc import render_model
-from .yaml_loader import load_yaml
+from .load.yamlfile import load_yaml
 
 DOCS = ("cases.md", "model.md")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .dates import OPEN_END, contract_month, starts_contract_year
-from .validate import load_schema
+from .load.schema import node_at
 
 #: Defaults for facts a scheme may leave out.
 DEFAULTS = {
@@ -41,19 +41,15 @@ LISTS = {
 
 
 def _enum(*path):
-    node = load_schema("scheme")
-    for part in path:
-        node = node["$defs"][part[1:]] if part.startswith("#") else node["properties"][part]
-    return {"type": "enum", "values": list(node["enum"])}
+    return {"type": "enum", "values": list(node_at(path)["enum"])}
 
 
 @lru_cache(maxsize=None)
 def fields() -> dict:
     """Every field a condition may test: path -> {type, values?}."""
-    body_kind = _enum("#body", "kind")
-    co = _enum("#body", "co_commissioning")
+    body_kind = _enum("proposers", "*", "kind")
+    co = _enum("proposers", "*", "co_commissioning")
     co = {"type": "enum", "values": co["values"] + ["not_applicable"]}
-    decision = load_schema("scheme")["properties"]["decisions"]["items"]["properties"]
     return {
         "jurisdiction": _enum("jurisdiction"),
         "date": {"type": "date"},
@@ -75,8 +71,8 @@ def fields() -> dict:
         "change.alternative_work.present": {"type": "bool"},
         "change.alternative_work.measurement": _enum("change", "alternative_work", "measurement"),
         "decisions.body": body_kind,
-        "decisions.formality": {"type": "enum", "values": list(decision["formality"]["enum"])},
-        "decisions.status": {"type": "enum", "values": list(decision["status"]["enum"])},
+        "decisions.formality": _enum("decisions", "*", "formality"),
+        "decisions.status": _enum("decisions", "*", "status"),
         "objections.body": body_kind,
         "consultations.lmc": {"type": "bool"},
         "consultations.gpc": {"type": "bool"},

@@ -234,7 +234,7 @@ class FactSpace:
 
     def _informal_statuses(self):
         """Statuses worth an informal variant: granted (an informal grant is not
-        an approval, checker.verdict) and any status a condition tests beside
+        an approval, checker.evaluate.verdict) and any status a condition tests beside
         formality."""
         out = {"granted"}
         for rule in self.edition.rules:

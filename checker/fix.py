@@ -21,14 +21,16 @@ from dataclasses import dataclass, field
 
 from .dates import next_contract_year
 from .diagnostics import Diagnostic, InputError
+from .evaluate.result import VERDICTS
+from .evaluate.verdict import DECISIVE
 from .facts import LISTS, scheme_facts
-from .negotiation import Lever, Negotiation, Record, covers, schema_choices, schema_node
+from .load.schema import find_node, fixed_values
+from .negotiation import Lever, Negotiation, Record, covers
 from .whatif import Change, changed_facts, changed_scheme, explain, rule_fields, split_path
 
-DECIDING = ("ultra_vires", "refused", "approval_required")
 #: Closeness of a verdict to valid: pending is nearer than refused, refused
-#: nearer than ultra_vires (see checker.verdict).
-CLOSENESS = {"valid": 0, "pending": 1, "refused": 2, "ultra_vires": 3}
+#: nearer than ultra_vires (the verdicts' order, checker.evaluate.result).
+CLOSENESS = {verdict: len(VERDICTS) - 1 - rank for rank, verdict in enumerate(VERDICTS)}
 
 
 @dataclass
@@ -184,7 +186,7 @@ def _lever_changes(data, lever: Lever) -> list[Change]:
 
 def _values(data, values, parts):
     if values == "schema":
-        return schema_choices(schema_node(parts)) or []
+        return fixed_values(find_node(parts)) or []
     if values == "next_contract_year":
         return [next_contract_year(data["date"])]
     return list(values)
@@ -193,7 +195,7 @@ def _values(data, values, parts):
 def _approval(data, path, template) -> Change | None:
     """Seek and obtain an approval: a new decision, never from a body that
     has refused, dated on or after that body's latest dated decision so that
-    it is the body's latest word (checker.verdict.approval_status)."""
+    it is the body's latest word (checker.evaluate.verdict.approval_status)."""
     kind = (template.get("body") or {}).get("kind") if isinstance(template, dict) else None
     mine = [d for d in data.get(path, []) if d.get("body", {}).get("kind") == kind] if kind else []
     if any(d.get("status") == "refused" for d in mine):
@@ -211,11 +213,11 @@ def _freed_changes(scheme, negotiation: Negotiation, path: str) -> list[Change]:
     if isinstance(entry, Record) and entry.history:
         raise _free_error(scheme, path, f"{path} is history and is never changed by a fix: {entry.why}",
                           "explore it with `vires whatif` instead")
-    node = schema_node(parts)
+    node = find_node(parts)
     if node is None:
         raise _free_error(scheme, path, f"'{path}' is not a path of the scheme",
                           "write a dotted path, e.g. proposers.0.co_commissioning")
-    choices = schema_choices(node)
+    choices = fixed_values(node)
     concrete = expand(scheme.data, parts)
     if choices is not None:
         return [Change("set", ".".join(map(str, p)), v) for p in concrete for v in choices
@@ -264,7 +266,7 @@ def _relevant(checker, scheme, edition, candidates) -> list[Change]:
     """Drop candidates that are bad input alone or touch no deciding fact."""
     deciding = set()
     for rule in edition.rules:
-        if rule.effect in DECIDING:
+        if rule.effect in DECISIVE:
             deciding |= rule_fields(rule)
     approvers = {r.body for r in edition.rules if r.effect == "approval_required"}
     base = scheme_facts(scheme.data)

@@ -18,7 +18,7 @@ from .conditions import check_condition
 from .dates import OPEN_END, day_before, is_open, next_day
 from .diagnostics import Diagnostic, did_you_mean, display_path
 from .policy import default_policy_dir, read_policy
-from .yaml_loader import load_yaml
+from .load.yamlfile import load_yaml
 
 #: Every code lint adds, with its severity and what it means (docs/trust.md).
 LINT_CODES = {

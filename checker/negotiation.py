@@ -9,9 +9,11 @@ Paths are dotted paths into the scheme, ``*`` standing for any list item.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from .diagnostics import Diagnostic, did_you_mean
-from .validate import load_schema, validate_document
-from .yaml_loader import load_yaml
+from .load.schema import fields_under, find_node, fixed_values
+from .load.validate import validate_document, value_problem
+from .load.yamlfile import load_yaml
 
 TRY_KEYWORDS = ("schema", "next_contract_year")
 
@@ -68,60 +70,6 @@ def covers(pattern, parts) -> bool:
     return all(p == str(q) or (p == "*" and isinstance(q, int)) for p, q in zip(pattern, parts))
 
 
-def schema_node(parts) -> dict | None:
-    """The scheme-schema node at a path (list items by number or *), or None."""
-    root = load_schema("scheme")
-    node = root
-    for part in parts:
-        node = _deref(root, node)
-        if node.get("type") == "array" and (part == "*" or isinstance(part, int) or str(part).isdigit()):
-            node = node["items"]
-        elif part in node.get("properties", {}):
-            node = node["properties"][part]
-        else:
-            return None
-    return _deref(root, node)
-
-
-def _deref(root, node):
-    while "$ref" in node:
-        node = root["$defs"][node["$ref"].rsplit("/", 1)[1]]
-    return node
-
-
-def known_fields(parts) -> list[str]:
-    """The field names allowed under a path, for 'did you mean' hints."""
-    node = schema_node(parts)
-    if node and node.get("type") == "array":
-        node = schema_node(tuple(parts) + ("*",))
-    return sorted((node or {}).get("properties", {}))
-
-
-def schema_choices(node) -> list | None:
-    """Every value a schema node allows, if it is a fixed choice."""
-    if "enum" in node:
-        return list(node["enum"])
-    if node.get("type") == "boolean":
-        return [True, False]
-    return None
-
-
-def value_problem(node, value) -> str:
-    """Why ``value`` does not fit a scheme-schema node ('' if it does)."""
-    import jsonschema
-
-    schema = dict(node, **{"$defs": load_schema("scheme")["$defs"]})
-    error = jsonschema.exceptions.best_match(_validator_for(schema).iter_errors(value))
-    return error.message if error else ""
-
-
-def _validator_for(schema):
-    import jsonschema
-
-    cls = jsonschema.validators.validator_for(load_schema("scheme"))
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
-
-
 def read_negotiation(path, display: str, problems: list) -> dict:
     """The ``negotiation:`` mapping of a negotiation file; problems are added."""
     doc, found = load_yaml(path, display)
@@ -161,12 +109,12 @@ def _adds(entry) -> bool:
 def _check_entry(doc, kind, i, entry) -> list[Diagnostic]:
     where = ("negotiation", kind, i)
     parts = entry["path"].split(".")
-    node = schema_node(parts)
+    node = find_node(parts)
     if node is None:
-        good = next(n for n in range(len(parts), -1, -1) if schema_node(parts[:n]) is not None)
+        good = next(n for n in range(len(parts), -1, -1) if find_node(parts[:n]) is not None)
         return [doc.diagnostic("negotiation.unknown_path",
                                f"'{entry['path']}' is not a path of the scheme: no '{parts[good]}' there",
-                               where + ("path",), did_you_mean(parts[good], known_fields(parts[:good])))]
+                               where + ("path",), did_you_mean(parts[good], fields_under(parts[:good])))]
     if kind == "record":
         return []
     op, values = entry.get("op", "set"), entry["try"]
@@ -174,9 +122,9 @@ def _check_entry(doc, kind, i, entry) -> list[Diagnostic]:
         if node.get("type") != "array":
             return [doc.diagnostic("negotiation.not_a_list", f"'{entry['path']}' is not a list, so nothing can be added",
                                    where + ("op",), "use op: set")]
-        node = schema_node(parts + ["*"])
+        node = find_node(parts + ["*"])
     if values == "schema":
-        if schema_choices(node) is None:
+        if fixed_values(node) is None:
             return [doc.diagnostic("negotiation.no_choices",
                                    f"'{entry['path']}' has no fixed set of values to try",
                                    where + ("try",), "list the values to try, e.g. try: [true]")]
@@ -197,6 +145,6 @@ def _check_entry(doc, kind, i, entry) -> list[Diagnostic]:
 
 
 def _hint(node) -> str:
-    choices = schema_choices(node)
+    choices = fixed_values(node)
     return ("expected one of: " + ", ".join(map(str, choices))) if choices else "see `vires schema`"
 

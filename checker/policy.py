@@ -13,12 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .conditions import check_condition
-from .dates import OPEN_END, is_open
+from .dates import OPEN_END, is_open, looks_like_date
 from .diagnostics import Diagnostic, InputError, display_path
-from .validate import validate_document
-from .yaml_loader import load_yaml
-
-EFFECTS = ("ultra_vires", "refused", "approval_required", "risk", "route")
+from .load.validate import validate_document
+from .load.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -155,14 +153,10 @@ def _lifespans(doc, problems) -> dict:
         return {}
     for kind, span in bodies.items():
         if not (isinstance(span, dict) and isinstance(span.get("label"), str)
-                and all(_is_date(span.get(k)) for k in ("from", "to"))):
+                and all(looks_like_date(span.get(k)) for k in ("from", "to"))):
             problems.append(doc.diagnostic("policy.bad_bodies", f"the entry for '{kind}' needs a label "
                                            "and from and to dates", ("bodies", kind), example))
     return bodies
-
-
-def _is_date(value) -> bool:
-    return isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"
 
 
 def _read_rule_file(path: Path, root: Path, problems):

@@ -3,8 +3,9 @@
 A case's ``sources`` entries name either a source article by file name (the
 shared source folder, e.g. ``000_3a506d00feed4879.txt``) or a public
 document ("NHS Act 2006 s.87"). Quotes from an article are checked against
-its text; quotes from a public document cannot be, and are not. Quotes are
-limited to 25 words so that a case cites, never copies, an article.
+its text; quotes from a public document cannot be, and are not. (That a
+quote is short, so that a case cites and never copies an article, is a
+check of the case file itself: ``checker.load.casefile``.)
 """
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ import re
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-
-MAX_QUOTE_WORDS = 25
 
 #: How the shared source articles are named.
 ARTICLE_NAME = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
@@ -31,17 +30,6 @@ def normalise(text: str) -> str:
 
 def is_article(source: str) -> bool:
     return bool(ARTICLE_NAME.match(source))
-
-
-def check_quote_lengths(doc, sources) -> list[Diagnostic]:
-    out = []
-    for i, entry in enumerate(sources):
-        words = len(entry["quote"].split())
-        if words > MAX_QUOTE_WORDS:
-            out.append(doc.diagnostic(
-                "case.quote_too_long", f"this quote has {words} words; at most {MAX_QUOTE_WORDS}",
-                ("sources", i, "quote"), "quote the shortest phrase that supports the fact"))
-    return out
 
 
 def check_quotes(case, sources_dir) -> list[Diagnostic]:

@@ -12,7 +12,7 @@ from .atomic import write_atomically
 from .diagnostics import InputError
 from .policy import load_policy
 from .reporters.scheme_yaml import render_scheme
-from .scheme import scheme_from_data
+from .load.scheme import scheme_from_data
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "scheme.schema.json"
 

@@ -26,13 +26,11 @@ from dataclasses import dataclass, field
 
 from .factspace import FactSpace, pairwise
 from .facts import LISTS, scheme_facts
-from .result import VERDICTS
-from .verdict import decide
+from .evaluate.result import VERDICTS
+from .evaluate.verdict import DECISIVE, PRECEDENCE, decide
 
 CAP = 5_000  # most schemes a single rule's product may have before lists are cut to 0..1 items
 PAIR_CAP = 2_000  # most schemes a pair's product may have before a pairwise array replaces it
-DECISIVE_EFFECTS = ("ultra_vires", "refused", "approval_required")
-_RANK = {"ultra_vires": 0, "refused": 1, "approval_required": 2, "risk": 3, "route": 4}
 
 
 @dataclass
@@ -85,7 +83,7 @@ def choices(space: FactSpace, cap: int = CAP):
 
     for rule in rules:
         yield from unique("rule", rule_design(space, rule))
-    verdict_rules = [r for r in rules if r.effect in DECISIVE_EFFECTS]
+    verdict_rules = [r for r in rules if r.effect in DECISIVE]
     for a, b in itertools.combinations(verdict_rules, 2):
         yield from unique("pair", pair_design(space, a, b))
     yield from unique("pairwise", pairwise(space, order))
@@ -163,7 +161,7 @@ def verify_edition(engine, edition, lifespans) -> EditionReport:
         report.verdicts[result.verdict] += 1
         fired_ever.update(fired)
         decisive.update(result.decided_by)
-        verdict_fired = [r for r in fired if effects[r] in DECISIVE_EFFECTS]
+        verdict_fired = [r for r in fired if effects[r] in DECISIVE]
         for a, b in itertools.combinations(verdict_fired, 2):
             overlap = overlaps.get((a, b))
             if overlap is None:
@@ -174,7 +172,7 @@ def verify_edition(engine, edition, lifespans) -> EditionReport:
     report.design = dict(sorted(design.items()))
     report.never_fired = [r.id for r in edition.rules if r.id not in fired_ever]
     report.never_decisive = [r.id for r in edition.rules
-                             if r.effect in DECISIVE_EFFECTS and r.id not in decisive]
+                             if r.effect in DECISIVE and r.id not in decisive]
     report.overlaps = [overlaps[k] for k in sorted(overlaps)]
     report.seconds = time.perf_counter() - started
     return report
@@ -183,7 +181,7 @@ def verify_edition(engine, edition, lifespans) -> EditionReport:
 def _precedence(edition, a, b) -> str:
     ra, rb = edition.rule(a), edition.rule(b)
     if ra.effect != rb.effect:
-        high, low = sorted((ra, rb), key=lambda r: _RANK[r.effect])
+        high, low = sorted((ra, rb), key=lambda r: PRECEDENCE[r.effect])
         return f"{high.effect} ({high.id}) over {low.effect} ({low.id})"
     if ra.effect == "approval_required" and ra.body == rb.body:
         return f"same approval ({ra.body}): the first rule in finding order reports it"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.yaml_loader import MAX_BYTES, MAX_DEPTH, MAX_NODES
+from checker.load.yamlfile import MAX_BYTES, MAX_DEPTH, MAX_NODES
 from conftest import CASES, REPO, run_vires
 
 BAD_INPUTS = REPO / "tests" / "bad_inputs"

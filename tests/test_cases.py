@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.cases import coverage, load_case, run_case, run_cases
+from checker.evaluate.cases import coverage, run_case, run_cases
+from checker.load.casefile import load_case
 from checker.docs import generate
-from checker.evaluate import checker_for
+from checker.evaluate.checker import checker_for
 from checker.provenance import check_quotes, is_article, normalise
 from checker.reporters.cases import render_failure
-from checker.result import VERDICTS
-from checker.validate import load_schema
+from checker.evaluate.result import VERDICTS
+from checker.load.schema import load_schema
 from conftest import CASES, REPO, run_vires
 
 SOURCES = REPO.parent / "shared" / "sources"

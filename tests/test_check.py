@@ -134,7 +134,7 @@ def test_schema_command_prints_the_scheme_schema():
 def test_case_keys_are_ignored_by_check():
     result = checker.check_file(CASES / "leeds-2017.yaml")
     data = dict(checker.check_file(CASES / "leeds-2017.yaml").to_dict())
-    from checker.yaml_loader import load_yaml
+    from checker.load.yamlfile import load_yaml
 
     doc, _ = load_yaml(CASES / "leeds-2017.yaml")
     stripped = {k: v for k, v in doc.data.items() if k not in ("expect", "summary", "sources", "assumptions")}

@@ -21,7 +21,7 @@ THREADS, CHECKS_PER_THREAD = 8, 500
 
 def library_schemes() -> list[dict]:
     """The case library's schemes, as plain data (case keys included: check ignores them)."""
-    from checker.evaluate import checker_for
+    from checker.evaluate.checker import checker_for
 
     engine = checker_for()
     return [engine.load(path).data for path in sorted(CASES.glob("*.yaml"))]

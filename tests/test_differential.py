@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import checker
 import reference_evaluator as ref
 from checker.policy import default_policy_dir
-from checker.validate import load_schema
+from checker.load.schema import load_schema
 
 SCHEMA = load_schema("scheme")
 PROPS = SCHEMA["properties"]

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from checker.evaluate import checker_for
+from checker.evaluate.checker import checker_for
 from checker.fix import find_fixes
 from checker.policy import read_policy
 from checker.whatif import change_from_dict, compare

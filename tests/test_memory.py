@@ -15,7 +15,7 @@ import pytest
 
 import checker
 import checker.memo
-from checker.evaluate import checker_for
+from checker.evaluate.checker import checker_for
 from checker.memo import Memo
 from conftest import CASES
 

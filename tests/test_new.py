@@ -6,12 +6,13 @@ import yaml
 
 from conftest import CASES, REPO, run_vires
 
-from checker import check_file, schema_nodes
-from checker.interview import FLOW, Answers, BadAnswer, Group, Interview, parse_answer
+from checker import check_file
+from checker.load import schema
+from checker.load.interview import FLOW, Answers, BadAnswer, Group, Interview, parse_answer
 from checker.policy import load_policy
 from checker.reporters.scheme_yaml import render_scheme
-from checker.scheme import CASE_KEYS
-from checker.yaml_loader import parse_yaml
+from checker.load.scheme import CASE_KEYS
+from checker.load.yamlfile import parse_yaml
 
 EXAMPLES = REPO / "docs" / "examples"
 BUILT = ["leeds-2017", "somerset-2014-enhanced-service", "cumbria-2014"]
@@ -172,7 +173,7 @@ def test_at_a_terminal_a_bad_answer_is_asked_again():
                                         ("northern ireland", "northern_ireland")])
 def test_choices_by_number_or_name(text, value):
     path = ("jurisdiction",) if "ireland" in text else ("proposers", 0, "kind")
-    assert parse_answer(text, schema_nodes.node_at(path)) == value
+    assert parse_answer(text, schema.node_at(path)) == value
 
 
 @pytest.mark.parametrize("path,text", [(("proposers", 0, "kind"), "13"), (("change", "share_of_points"), "101"),
@@ -180,7 +181,7 @@ def test_choices_by_number_or_name(text, value):
                                        (("contract_years",), "2016-17")])
 def test_bad_answers_are_refused(path, text):
     with pytest.raises(BadAnswer):
-        parse_answer(text, schema_nodes.node_at(path))
+        parse_answer(text, schema.node_at(path))
 
 
 def _asked(flow, prefix=()):
@@ -195,19 +196,19 @@ def _asked(flow, prefix=()):
 def _fields(node, path=()):
     props = node.get("properties", {})
     for key, child in props.items():
-        child = schema_nodes.node_at(path + (key,))
+        child = schema.node_at(path + (key,))
         if "properties" in child:
             yield from _fields(child, path + (key,))
-        elif "items" in child and "properties" in schema_nodes.node_at(path + (key, 0)):
+        elif "items" in child and "properties" in schema.node_at(path + (key, 0)):
             yield path + (key,)
-            yield from _fields(schema_nodes.node_at(path + (key, 0)), path + (key, 0))
+            yield from _fields(schema.node_at(path + (key, 0)), path + (key, 0))
         else:
             yield path + (key,)
 
 
 def test_the_interview_asks_for_every_field_of_the_schema():
     asked = set(_asked(FLOW))
-    every = {p for p in _fields(schema_nodes.node_at(())) if p[0] not in CASE_KEYS + ("$schema",)}
+    every = {p for p in _fields(schema.node_at(())) if p[0] not in CASE_KEYS + ("$schema",)}
     assert every - asked == set()
     assert asked - every == set()
 

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from checker.evaluate import checker_for
+from checker.evaluate.checker import checker_for
 from checker.precedents import FEATURES, agreement, load_library, nearest
 from conftest import CASES, run_vires
 

@@ -175,7 +175,7 @@ def test_without_a_case_library_the_briefing_says_it_has_no_precedents(monkeypat
     from checker import briefing_extras
     from checker.briefing import build_briefing
     from checker.diagnostics import InputError
-    from checker.evaluate import checker_for
+    from checker.evaluate.checker import checker_for
     from checker.reporters.markdown import render_briefing
 
     def no_library(checker, cases_dir=None):

@@ -1,6 +1,6 @@
 """The fast validity check never says "valid" where jsonschema finds an error.
 
-checker/schema_predicate.py answers True only for certainly valid documents;
+checker/load/predicate.py answers True only for certainly valid documents;
 everything else goes to jsonschema. Thousands of random mutations of the
 case library and the shipped policy files (values swapped for values of
 other types, near-miss dates and numbers, keys added, dropped and misspelt)
@@ -13,8 +13,8 @@ import random
 
 import pytest
 
-from checker.validate import _predicate, _validator
-from checker.yaml_loader import load_yaml
+from checker.load.validate import _predicate, _validator
+from checker.load.yamlfile import load_yaml
 from conftest import CASES, REPO
 
 ODD_VALUES = [None, True, False, 0, 1, 1.0, 1.5, -1, 4, 5, 100, 101, 520, "", "x", "qof", "england",
@@ -69,7 +69,7 @@ def _mutate(data, rng: random.Random):
 @pytest.mark.parametrize("kind", ["scheme", "policy", "case", "negotiation"])
 def test_fast_yes_is_never_wrong(kind):
     quick, exact = _predicate(kind), _validator(kind)
-    assert quick is not None, "the schema uses a keyword schema_predicate does not know"
+    assert quick is not None, "the schema uses a keyword checker.load.predicate does not know"
     documents = _documents(kind)
     if not documents:
         pytest.skip(f"no {kind} documents in this tree")

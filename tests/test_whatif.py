@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from checker.evaluate import checker_for
+from checker.evaluate.checker import checker_for
 from checker.whatif import Change, apply_changes, compare, parse_option
 from conftest import run_vires
 

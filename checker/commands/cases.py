@@ -27,10 +27,10 @@ def test_cases(
     policy: Optional[Path] = PolicyOption,
 ):
     """Run the cases: each must give its expected verdict, findings and approvals."""
-    from ..cases import coverage as uncovered_rules
-    from ..cases import run_cases
+    from ..evaluate.cases import coverage as uncovered_rules
+    from ..evaluate.cases import run_cases
     from ..diagnostics import Diagnostic
-    from ..evaluate import checker_for
+    from ..evaluate.checker import checker_for
     from ..provenance import check_quotes
     from ..reporters import cases as report
 

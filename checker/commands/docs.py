@@ -19,7 +19,7 @@ def docs(
     """Generate the case library and powers model documents from the cases and the policy."""
     from ..diagnostics import InputError
     from ..docs import generate, stale_docs, write_docs
-    from ..evaluate import checker_for
+    from ..evaluate.checker import checker_for
 
     try:
         texts = generate(checker_for(policy), [cases])

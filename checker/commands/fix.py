@@ -29,7 +29,7 @@ def fix(
     a decision already given is never edited. Exit 0 if the scheme is valid
     or a fix was found, 1 if nothing within --max-changes makes it valid."""
     from ..diagnostics import InputError
-    from ..evaluate import checker_for
+    from ..evaluate.checker import checker_for
     from ..fix import find_fixes
 
     try:

@@ -29,7 +29,7 @@ def new(
 
     from ..atomic import output_problems
     from ..diagnostics import InputError
-    from ..interview import CHECK_QUESTION, Answers, Interview, describe_flow
+    from ..load.interview import CHECK_QUESTION, Answers, Interview, describe_flow
     from ..policy import load_policy
     from ..scheme_file import write_scheme
 
@@ -58,7 +58,7 @@ def new(
     except InputError as err:
         fail_input(err.diagnostics)
     if check_now:
-        from ..evaluate import checker_for
+        from ..evaluate.checker import checker_for
         from ..reporters.text import render_results
 
         checker = checker_for(None)

@@ -30,7 +30,7 @@ def report(
     from ..atomic import output_problems, write_atomically
     from ..briefing import build_briefing
     from ..diagnostics import InputError
-    from ..evaluate import checker_for
+    from ..evaluate.checker import checker_for
 
     if format is None:
         format = ReportFormat.html if output and output.suffix.lower() in (".html", ".htm") else ReportFormat.md

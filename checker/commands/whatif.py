@@ -56,7 +56,7 @@ def whatif(
     Changes apply in the order given. Exit 0 if the changed scheme is valid,
     1 if not, 2 if a change makes the scheme bad input."""
     from ..diagnostics import InputError
-    from ..evaluate import checker_for
+    from ..evaluate.checker import checker_for
     from ..whatif import compare, parse_option
 
     options = ordered_changes(ctx, {"set_": set_, "add": add, "remove": remove})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..dates import is_open
-from ..vocabulary import body_label
+from ..load.schema import body_label
 from .casebook import GENERATED, PLACES, long_date
 
 EFFECT_WORDS = {

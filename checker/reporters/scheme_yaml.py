@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from .. import schema_nodes
+from ..load import schema
 
 _PLAIN = re.compile(r"[A-Za-z(][A-Za-z0-9_ ,.()'/&%+-]*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -44,7 +44,7 @@ def scalar(value) -> str:
 
 def _ordered(data: dict, path: tuple) -> list:
     try:
-        order = list(schema_nodes.node_at(path).get("properties", {}))
+        order = list(schema.node_at(path).get("properties", {}))
     except KeyError:
         order = []
     rank = {key: i for i, key in enumerate(order)}
@@ -53,13 +53,13 @@ def _ordered(data: dict, path: tuple) -> list:
 
 def _value_comment(path: tuple, value) -> str:
     try:
-        node = schema_nodes.node_at(path)
+        node = schema.node_at(path)
     except KeyError:
         return ""
     if "enum" not in node or value not in node["enum"]:
         return ""
     # The label, unless it only repeats the value ("granted  # Granted").
-    for words in (schema_nodes.label(path, value), schema_nodes.explanation(path, value)):
+    for words in (schema.label(path, value), schema.explanation(path, value)):
         if "_".join(words.lower().split()) != value:
             return "  # " + words
     return ""
@@ -68,7 +68,7 @@ def _value_comment(path: tuple, value) -> str:
 def _field_comment(path: tuple) -> str:
     try:
         # A title ("Jurisdiction") only repeats the key; a description explains.
-        return schema_nodes.node_at(path).get("description") or SECTIONS.get(path[-1], "")
+        return schema.node_at(path).get("description") or SECTIONS.get(path[-1], "")
     except KeyError:
         return ""
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
-from ..result import Result
-from ..vocabulary import STATUS_WORDS, VERDICT_WORDS, body_label
+from ..evaluate.result import Result
+from ..vocabulary import STATUS_WORDS, VERDICT_WORDS
 from . import style
 
 WIDTH = 88

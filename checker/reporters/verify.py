@@ -1,7 +1,7 @@
 """The verify report: per edition, how many schemes, how long, what decided."""
 from __future__ import annotations
 
-from ..result import VERDICTS
+from ..evaluate.result import VERDICTS
 from .json_report import dumps
 
 

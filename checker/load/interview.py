@@ -2,7 +2,7 @@
 checked as they are given.
 
 A **question** asks for one field of a scheme, named by its path (see
-``checker.schema_nodes``). What it accepts, a choice, yes/no, a date, a
+``checker.load.schema``). What it accepts, a choice, yes/no, a date, a
 number or text, and whether it may be left out, come from the field's node
 in the scheme schema, so the interview cannot drift from the schema. A
 **group** asks how many items a list holds, then its questions once per
@@ -25,11 +25,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from . import schema_nodes
-from .dates import contract_year, is_date
-from .diagnostics import Diagnostic, InputError, did_you_mean, format_path
+from ..dates import contract_year, is_date
+from ..diagnostics import Diagnostic, InputError, did_you_mean, format_path
+from . import schema
 from .scheme import semantic_problems
-from .yaml_loader import Document
+from .yamlfile import Document
 
 #: CCG co-commissioning began in April 2015 (the schema's title for the field;
 #: domain brief, "The bodies"); before then a CCG has no level to give.
@@ -275,7 +275,7 @@ class Interview:
                 self._ask(step, prefix + step.path)
 
     def _ask_group(self, group: Group):
-        node = schema_nodes.node_at(group.path)
+        node = schema.node_at(group.path)
         low = node.get("minItems", 0)
         count_node = {"type": "integer", "minimum": low, "maximum": MAX_ITEMS}
         count = self._read(group.ask, group.path, count_node, group.default, required=True, field=False)
@@ -285,7 +285,7 @@ class Interview:
             self._ask_all(group.questions, group.path + (i,))
 
     def _ask(self, question: Question, path: tuple):
-        node = schema_nodes.node_at(path)
+        node = schema.node_at(path)
         default = question.default(self.scheme, None) if callable(question.default) else question.default
         value = self._read(question.ask, path, node, default, required=_required(path))
         if value is not SKIP:
@@ -360,13 +360,13 @@ class Interview:
 
     # Showing a question at a terminal -----------------------------------------
     def _show(self, ask, path, node, default, required):
-        about = schema_nodes.describe(path) if path and not isinstance(path[-1], int) else ""
+        about = schema.describe(path) if path and not isinstance(path[-1], int) else ""
         lines = ["", f"{ask}"]
         if about and about.rstrip(".").lower() not in ask.lower() and "enum" not in node:
             lines.append(f"  ({about})")
         if "enum" in node:
             width = max(len(v) for v in node["enum"])
-            for n, (value, words) in enumerate(schema_nodes.choices(path), 1):
+            for n, (value, words) in enumerate(schema.choices(path), 1):
                 lines.append(f"  {n:>2}. {value:<{width}}  {words}")
         if default is not None:
             lines.append(f"  [{_show_value(default)}]")
@@ -386,7 +386,7 @@ def _show_value(value) -> str:
 def _required(path: tuple) -> bool:
     if not path or isinstance(path[-1], int):
         return True
-    parent = schema_nodes.node_at(path[:-1])
+    parent = schema.node_at(path[:-1])
     return path[-1] in parent.get("required", ())
 
 
@@ -439,7 +439,7 @@ def describe_flow() -> str:
 
 
 def _describe_question(question: Question, path: tuple, mark: str) -> str:
-    node = schema_nodes.node_at(path)
+    node = schema.node_at(path)
     name = format_path(path).replace("[0]", "[]")
     if "enum" in node:
         name += " (" + ", ".join(f"{n}={v}" for n, v in enumerate(node["enum"], 1)) + ")"

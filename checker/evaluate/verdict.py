@@ -14,11 +14,17 @@ the unmet approvals; or, for a valid scheme, the approvals that were met.
 """
 from __future__ import annotations
 
-from .policy import Edition
+from ..load.schema import body_label
+from ..policy import Edition
 from .result import Approval, Finding, Result
-from .vocabulary import body_label
 
-_ORDER = {"ultra_vires": 0, "refused": 1, "approval_required": 2, "risk": 3, "route": 4}
+#: The effects of policy rules in precedence order: the first effect any
+#: finding has decides the verdict (docs/policy-format.md).
+EFFECTS = ("ultra_vires", "refused", "approval_required", "risk", "route")
+#: The effects that can decide a verdict; risks and routes are advice.
+DECISIVE = EFFECTS[:3]
+#: An effect's place in the precedence: 0 is the strongest.
+PRECEDENCE = {effect: rank for rank, effect in enumerate(EFFECTS)}
 
 
 def approval_status(decisions: list, body: str) -> tuple[str, str]:
@@ -35,7 +41,7 @@ def approval_status(decisions: list, body: str) -> tuple[str, str]:
 
 def decide(edition: Edition, fired: list[str], data: dict) -> Result:
     rules = [edition.rule(rule_id) for rule_id in fired]
-    rules.sort(key=lambda r: _ORDER[r.effect])  # stable: policy order within an effect
+    rules.sort(key=lambda r: PRECEDENCE[r.effect])  # stable: policy order within an effect
     findings = [Finding(r.id, r.effect, r.statement, r.basis, r.sources, r.body) for r in rules]
 
     needed, given, seen = [], [], set()

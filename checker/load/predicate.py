@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import is_date
+from ..dates import is_date
 
 #: Keywords that never affect validity.
 _ANNOTATIONS = {"$schema", "$id", "title", "description", "examples", "default", "enumDescriptions",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .dates import is_open
-from .diagnostics import Diagnostic
+from ..dates import is_open
+from ..diagnostics import Diagnostic
 from .validate import validate_document
-from .yaml_loader import Document, load_yaml, parse_yaml
+from .yamlfile import Document, load_yaml, parse_yaml
 
 #: Keys a case file adds to a scheme; `vires check` ignores them.
 CASE_KEYS = ("expect", "sources", "assumptions", "summary", "hypothetical", "question")

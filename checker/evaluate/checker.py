@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import threading
 
-from .diagnostics import Diagnostic, InputError
-from .facts import scheme_facts
-from .policy import Policy, load_policy
+from ..diagnostics import Diagnostic, InputError
+from ..facts import scheme_facts
+from ..load.scheme import Scheme, load_scheme, scheme_from_data
+from ..policy import Policy, load_policy
 from .result import Result
-from .scheme import Scheme, load_scheme, scheme_from_data
 from .verdict import decide
 
 
 class Checker:
     def __init__(self, policy: Policy):
-        from .engine import RuleEngine  # imported here: durable is loaded only to check
+        from ..engine import RuleEngine  # imported here: durable is loaded only to check
 
         self.policy = policy
         self.engine = RuleEngine(policy, memo_size=4096)  # docs/performance.md

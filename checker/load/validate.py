@@ -8,38 +8,35 @@ document (``scheme.unknown_field``, ``policy.bad_value``).
 from __future__ import annotations
 
 import difflib
-import json
 from functools import lru_cache
-from importlib import resources
 
-from .diagnostics import Diagnostic, did_you_mean, format_path
-from .memo import Memo, key_of
-from .yaml_loader import Document
+from ..diagnostics import Diagnostic, did_you_mean, format_path
+from ..memo import Memo, key_of
+from .schema import load_schema
+from .yamlfile import Document
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
                "boolean": "true or false", "array": "a list", "object": "a mapping",
                "null": "nothing"}
 
 
-@lru_cache(maxsize=None)
-def load_schema(name: str) -> dict:
-    """A JSON Schema shipped in checker/schemas."""
-    text = resources.files("checker.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+def _validator_for(schema: dict, dialect: dict | None = None):
+    """A jsonschema validator of ``schema``, in the dialect of ``dialect``
+    (default: its own), with formats (dates) checked."""
+    import jsonschema  # imported when first needed: most documents never reach it
 
-
-@lru_cache(maxsize=None)
-def _validator(name: str):
-    import jsonschema
-
-    schema = load_schema(name)
-    cls = jsonschema.validators.validator_for(schema)
+    cls = jsonschema.validators.validator_for(dialect or schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 @lru_cache(maxsize=None)
+def _validator(name: str):
+    return _validator_for(load_schema(name))
+
+
+@lru_cache(maxsize=None)
 def _predicate(name: str):
-    from .schema_predicate import predicate
+    from .predicate import predicate
 
     return predicate(load_schema(name))
 
@@ -74,6 +71,16 @@ def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diag
                 seen.add(key)
                 out.append(diag)
     return sorted(out, key=lambda d: (d.line, d.column))
+
+
+def value_problem(node: dict, value) -> str:
+    """Why ``value`` does not fit a node of the scheme schema ('' if it does)."""
+    import jsonschema
+
+    scheme = load_schema("scheme")
+    schema = dict(node, **{"$defs": scheme["$defs"]})
+    error = jsonschema.exceptions.best_match(_validator_for(schema, scheme).iter_errors(value))
+    return error.message if error else ""
 
 
 def _missing(error) -> str:

@@ -13,11 +13,10 @@ Hostile input is refused before it can cost anything: files over
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40

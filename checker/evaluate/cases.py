@@ -1,0 +1,100 @@
+"""Running the case library as regression tests.
+
+``run_case`` checks a case's scheme (``checker.load.casefile``) and compares
+the result with its ``expect``; an **outcome** says whether the case passed
+and, if not, how the result differs. ``coverage`` names the policy rules
+that no passing case asserts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..diagnostics import Diagnostic, InputError
+from ..load.casefile import Case, case_files, load_case
+from .result import Result
+
+
+@dataclass
+class Outcome:
+    """How one case fared: the result, and each way it differs from ``expect``."""
+
+    case: Case
+    result: Result
+    failures: list = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def asserted_rules(self) -> set:
+        """Rules this case shows firing: expected and found."""
+        return set(self.case.expect["findings"]) & set(self.result.finding_ids())
+
+
+def run_case(checker, case: Case) -> Outcome:
+    """Check the case's scheme and compare the result with its expectation."""
+    result = checker.check_scheme(case.scheme)
+    expect, failures = case.expect, []
+    if result.verdict != expect["verdict"]:
+        failures.append(("verdict", expect["verdict"], result.verdict))
+    edition = checker.policy.edition(result.edition)
+    missing = [r for r in expect["findings"] if r not in result.finding_ids()]
+    if missing:
+        notes = [r if any(x.id == r for x in edition.rules) else f"{r} (not a rule of {edition.id})"
+                 for r in missing]
+        failures.append(("missing findings", notes, []))
+    if "approvals_needed" in expect:
+        want = sorted(expect["approvals_needed"])
+        got = sorted(a.body for a in result.approvals_needed)
+        if want != got:
+            failures.append(("approvals needed", want, got))
+    return Outcome(case, result, failures)
+
+
+def run_cases(checker, paths) -> tuple[list[Outcome], list[Diagnostic]]:
+    """Load every case under ``paths``, then run them. With any bad input,
+    return only the diagnostics: a half-run library proves nothing."""
+    files, problems = case_files(paths)
+    cases = []
+    for path in files:
+        try:
+            cases.append(load_case(checker, path))
+        except InputError as err:
+            problems += err.diagnostics
+    seen = {}
+    for case in cases:
+        if case.id in seen:
+            problems.append(case.scheme.doc.diagnostic(
+                "case.duplicate_id", f"case id '{case.id}' is also used by {seen[case.id]}",
+                ("id",), "give each case its own id (the file name without .yaml)"))
+        seen[case.id] = case.file
+    if problems:
+        return [], problems
+    outcomes = []
+    for case in cases:
+        try:
+            outcomes.append(run_case(checker, case))
+        except InputError as err:
+            problems += err.diagnostics
+    return ([], problems) if problems else (outcomes, [])
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    rule: str
+    statement: str
+    file: str
+    line: int
+    editions: tuple
+
+
+def coverage(policy, outcomes: list[Outcome]) -> list[Uncovered]:
+    """Every policy rule (own or included, in any edition) that no case
+    asserts: a rule counts as covered when a case expects it and it fired."""
+    covered = set().union(*(o.asserted_rules() for o in outcomes)) if outcomes else set()
+    rules: dict = {}
+    for edition in policy.editions:
+        for rule in edition.rules:
+            rules.setdefault(rule.id, (rule, []))[1].append(edition.id)
+    return [Uncovered(rid, rule.statement, rule.file, rule.line, tuple(eds))
+            for rid, (rule, eds) in sorted(rules.items()) if rid not in covered]

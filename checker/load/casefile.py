@@ -1,0 +1,102 @@
+"""Case files: schemes with a known outcome, read and checked as input.
+
+A **case** is a scheme file plus the keys of ``case.schema.json``: ``expect``
+(the verdict, the rule ids that must be among the findings and, where it
+matters, the approvals still needed), ``sources`` (each a quote of at most
+``MAX_QUOTE_WORDS`` words, so that a case cites and never copies an article),
+``assumptions``, ``summary`` and, for a constructed case, ``hypothetical``
+and ``question``. ``load_case`` reads one and says what is wrong with it;
+``checker.evaluate.cases`` runs them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, InputError, did_you_mean
+from .schema import BODY_KIND, node_at
+from .scheme import Scheme
+from .validate import validate_document
+
+MAX_QUOTE_WORDS = 25
+
+
+@dataclass
+class Case:
+    scheme: Scheme
+    expect: dict
+    summary: str
+    sources: list
+    assumptions: list
+    hypothetical: bool = False
+    question: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.scheme.id
+
+    @property
+    def file(self) -> str:
+        return self.scheme.file
+
+
+def case_files(paths) -> tuple[list[Path], list[Diagnostic]]:
+    """The .yaml files named, or found (sorted) under the folders named."""
+    files, problems = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(path.rglob("*.yaml"))
+            if not found:
+                problems.append(Diagnostic("case.none_found", "no case files (*.yaml) in this folder",
+                                           str(path), hint="name a folder that holds case files"))
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Diagnostic("input.not_found", "no such file or folder", str(path),
+                                       hint="check the path and the spelling"))
+    return files, problems
+
+
+def load_case(checker, path) -> Case:
+    """Read a case file; raises InputError for a bad scheme or bad case keys."""
+    scheme = checker.load(path)
+    problems = validate_document(scheme.doc, "case", "case")
+    if not problems:
+        problems = _check_expect(scheme, checker.policy) + check_quote_lengths(
+            scheme.doc, scheme.data["sources"])
+    if problems:
+        raise InputError(problems)
+    data = scheme.data
+    return Case(scheme, data["expect"], data["summary"].strip(), data["sources"],
+                data.get("assumptions", []), data.get("hypothetical", False),
+                data.get("question", "").strip())
+
+
+def _check_expect(scheme: Scheme, policy) -> list[Diagnostic]:
+    """What the schema cannot say: the rule ids exist, the bodies are kinds of body."""
+    doc, expect = scheme.doc, scheme.data["expect"]
+    known = sorted({r.id for e in policy.editions for r in e.rules})
+    kinds = list(node_at(BODY_KIND)["enum"])
+    out = []
+    for i, rule in enumerate(expect["findings"]):
+        if rule not in known:
+            out.append(doc.diagnostic("case.unknown_rule", f"no policy rule has the id '{rule}'",
+                                      ("expect", "findings", i), did_you_mean(rule, known)))
+    for i, body in enumerate(expect.get("approvals_needed", [])):
+        if body not in kinds:
+            out.append(doc.diagnostic("case.bad_value", f"'{body}' is not a kind of body",
+                                      ("expect", "approvals_needed", i), did_you_mean(body, kinds)))
+    return out
+
+
+def check_quote_lengths(doc, sources) -> list[Diagnostic]:
+    """A diagnostic for each quote longer than ``MAX_QUOTE_WORDS`` words."""
+    out = []
+    for i, entry in enumerate(sources):
+        words = len(entry["quote"].split())
+        if words > MAX_QUOTE_WORDS:
+            out.append(doc.diagnostic(
+                "case.quote_too_long", f"this quote has {words} words; at most {MAX_QUOTE_WORDS}",
+                ("sources", i, "quote"), "quote the shortest phrase that supports the fact"))
+    return out
