@@ -92,7 +92,7 @@ def startup_child() -> None:
     import checker.cli  # noqa: F401
     marks.append(time.perf_counter())
     from checker.evaluate.checker import checker_for
-    from checker.policy import load_policy
+    from checker.rules.policy import load_policy
 
     load_policy()
     marks.append(time.perf_counter())

@@ -14,9 +14,9 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .conditions import atoms, operator
+from .rules.conditions import atoms, operator
 from .dates import CONTRACT_YEAR_START, add_days, in_contract_month, is_open
-from .facts import DEFAULTS, LISTS, fields
+from .rules.facts import DEFAULTS, LISTS, fields
 
 ORDERING = ("lt", "le", "gt", "ge", "between")
 #: The fact fields each dimension decides (timing follows effective_from).

@@ -23,9 +23,9 @@ from .dates import next_contract_year
 from .diagnostics import Diagnostic, InputError
 from .evaluate.result import VERDICTS
 from .evaluate.verdict import DECISIVE
-from .facts import LISTS, scheme_facts
+from .rules.facts import LISTS, scheme_facts
 from .load.schema import find_node, fixed_values
-from .negotiation import Lever, Negotiation, Record, covers
+from .rules.negotiation import Lever, Negotiation, Record, covers
 from .whatif import Change, changed_facts, changed_scheme, explain, rule_fields, split_path
 
 #: Closeness of a verdict to valid: pending is nearer than refused, refused

@@ -1,9 +1,9 @@
 """Linting a policy folder: every defect a reader of the rules should hear of.
 
 ``lint_policy`` first loads the policy as ``vires check`` does
-(``checker.policy.read_policy``) and keeps its diagnostics, then adds its
+(``checker.rules.policy.read_policy``) and keeps its diagnostics, then adds its
 own, each located at a file and line with a stable code (``LINT_CODES``).
-The condition checks are those of ``checker.conditions``, run on every
+The condition checks are those of ``checker.rules.conditions``, run on every
 rule even when another part of its file is broken. Whether a rule can fire,
 and whether it can ever decide a verdict, is settled over the edition's
 finite fact space (``checker.factspace``) with the real engine.
@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .conditions import check_condition
+from .rules.conditions import check_condition
 from .dates import OPEN_END, day_before, is_open, next_day
 from .diagnostics import Diagnostic, did_you_mean, display_path
-from .policy import default_policy_dir, read_policy
+from .rules.policy import default_policy_dir, read_policy
 from .load.yamlfile import load_yaml
 
 #: Every code lint adds, with its severity and what it means (docs/trust.md).
@@ -39,7 +39,7 @@ LINT_CODES = {
 RULE_FIELDS = ("id", "statement", "basis", "sources")
 #: A source that looks like an article file (e.g. 004_5de3f1e20c6981c6.txt).
 ARTICLE = re.compile(r"^[\w.-]+\.txt$")
-#: Codes of checker.policy that lint reports under its own name.
+#: Codes of checker.rules.policy that lint reports under its own name.
 RENAMED = {"policy.duplicate_id": "lint.duplicate_id"}
 RENAMED_IN_CONDITIONS = {"policy.unknown_field": "lint.unknown_field", "policy.bad_value": "lint.bad_value"}
 

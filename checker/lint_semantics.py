@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .diagnostics import Diagnostic
 from .factspace import FactSpace
-from .facts import scheme_facts
+from .rules.facts import scheme_facts
 from .verify import rule_design
 
 
@@ -41,7 +41,7 @@ class _Runner:
 
 
 def semantic_checks(policy) -> list[Diagnostic]:
-    from .engine import RuleEngine  # durable is loaded only for these checks
+    from .rules.engine import RuleEngine  # durable is loaded only for these checks
 
     engine = RuleEngine(policy)
     fires, shadows, editions = {}, {}, {}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .atomic import write_atomically
 from .diagnostics import InputError
-from .policy import load_policy
+from .rules.policy import load_policy
 from .reporters.scheme_yaml import render_scheme
 from .load.scheme import scheme_from_data
 

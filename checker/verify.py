@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .factspace import FactSpace, pairwise
-from .facts import LISTS, scheme_facts
+from .rules.facts import LISTS, scheme_facts
 from .evaluate.result import VERDICTS
 from .evaluate.verdict import DECISIVE, PRECEDENCE, decide
 
@@ -122,7 +122,7 @@ def _mixed_product(space, names, quantified):
 
 
 def _quantified(cond) -> set:
-    from .conditions import operator
+    from .rules.conditions import operator
 
     op = operator(cond)
     if op in ("all", "any"):
@@ -227,8 +227,8 @@ def verify_policy(policy, edition_id=None, jobs=None):
 
 
 def _verify_one(directory, edition_id):
-    from .engine import RuleEngine  # durable is loaded only when verifying
-    from .policy import load_policy
+    from .rules.engine import RuleEngine  # durable is loaded only when verifying
+    from .rules.policy import load_policy
 
     policy = load_policy(directory)
     engine = RuleEngine(policy)

@@ -17,9 +17,9 @@ import copy
 import shlex
 from dataclasses import dataclass, field, replace
 
-from .conditions import fields_of
+from .rules.conditions import fields_of
 from .diagnostics import Diagnostic, InputError, format_path
-from .facts import LISTS, scheme_facts
+from .rules.facts import LISTS, scheme_facts
 from .evaluate.result import Result
 from .load.yamlfile import Document, parse_yaml
 

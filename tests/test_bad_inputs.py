@@ -227,7 +227,7 @@ def emitted_codes() -> set[str]:
     validated, leaving out fact names, file names and module names."""
     import re
 
-    from checker.facts import DEFAULTS, fields
+    from checker.rules.facts import DEFAULTS, fields
 
     source = "\n".join(p.read_text() for p in sorted((REPO / "checker").rglob("*.py")))
     not_codes = {name.split(".")[0] for name in list(fields()) + list(DEFAULTS)} | {"checker", "vires"}

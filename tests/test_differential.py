@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import checker
 import reference_evaluator as ref
-from checker.policy import default_policy_dir
+from checker.rules.policy import default_policy_dir
 from checker.load.schema import load_schema
 
 SCHEMA = load_schema("scheme")

@@ -5,9 +5,9 @@ import textwrap
 
 import pytest
 
-from checker import engine as eng
-from checker.facts import scheme_facts
-from checker.policy import read_policy
+from checker.rules import engine as eng
+from checker.rules.facts import scheme_facts
+from checker.rules.policy import read_policy
 
 BASE = {"id": "t", "title": "t", "jurisdiction": "england", "date": "2016-01-10",
         "proposers": [{"kind": "ccg", "co_commissioning": "delegated"}],
@@ -119,7 +119,7 @@ def test_only_the_engine_module_imports_durable():
 
     users = [p.relative_to(REPO).as_posix() for p in (REPO / "checker").rglob("*.py")
              if "import durable" in p.read_text() or "from durable" in p.read_text()]
-    assert users == ["checker/engine.py"]
+    assert users == ["checker/rules/engine.py"]
 
 
 class _FlakyCreate:

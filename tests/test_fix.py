@@ -8,7 +8,7 @@ import pytest
 
 from checker.evaluate.checker import checker_for
 from checker.fix import find_fixes
-from checker.policy import read_policy
+from checker.rules.policy import read_policy
 from checker.whatif import change_from_dict, compare
 from conftest import CASES, REPO, run_vires
 
@@ -114,7 +114,7 @@ def test_free_makes_a_fact_of_record_negotiable_for_one_run():
 
 def _candidates(checker, scheme, free):
     from checker.fix import candidate_changes
-    from checker.negotiation import Negotiation
+    from checker.rules.negotiation import Negotiation
     return candidate_changes(scheme, Negotiation.from_policy(checker.policy.negotiation), free)
 
 

@@ -84,7 +84,7 @@ def test_output_shown_in_the_guide_is_real(command, shown, walkthrough):
 
 def test_the_terminal_transcript_matches_the_interview():
     from checker.load.interview import Answers, Interview
-    from checker.policy import load_policy
+    from checker.rules.policy import load_policy
 
     transcript = next(body for kind, body in BLOCKS if kind == "text" and "> " in body)
     said = []

@@ -91,7 +91,7 @@ def test_without_a_sources_folder_lint_says_so_and_skips_that_check(tmp_path):
 
 
 def test_every_condition_problem_is_reported_even_beside_a_schema_error(tmp_path, sources):
-    # checker.policy stops checking a file's conditions at its first schema
+    # checker.rules.policy stops checking a file's conditions at its first schema
     # error; lint reports all of them, each located.
     (tmp_path / "editions").mkdir()
     (tmp_path / "editions" / "e.yaml").write_text(textwrap.dedent("""\

@@ -9,7 +9,7 @@ from conftest import CASES, REPO, run_vires
 from checker import check_file
 from checker.load import schema
 from checker.load.interview import FLOW, Answers, BadAnswer, Group, Interview, parse_answer
-from checker.policy import load_policy
+from checker.rules.policy import load_policy
 from checker.reporters.scheme_yaml import render_scheme
 from checker.load.scheme import CASE_KEYS
 from checker.load.yamlfile import parse_yaml

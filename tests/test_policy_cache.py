@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from checker import policy_cache
-from checker.policy import read_policy
+from checker.rules import cache as policy_cache
+from checker.rules.policy import read_policy
 from conftest import REPO, run_vires
 
 
@@ -59,7 +59,7 @@ def test_a_changed_checker_module_changes_the_key(policy_dir, monkeypatch, tmp_p
     shutil.copytree(policy_cache._PACKAGE, fake)
     monkeypatch.setattr(policy_cache, "_PACKAGE", fake)
     same = policy_cache.policy_key(policy_dir)
-    (fake / "conditions.py").write_text((fake / "conditions.py").read_text() + "\n# edited\n")
+    (fake / "rules" / "conditions.py").write_text((fake / "rules" / "conditions.py").read_text() + "\n# edited\n")
     assert policy_cache.policy_key(policy_dir) != same
 
 

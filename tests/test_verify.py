@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-from checker.engine import EngineError, RuleEngine
-from checker.policy import load_policy
+from checker.rules.engine import EngineError, RuleEngine
+from checker.rules.policy import load_policy
 from checker.verify import verify_edition, verify_policy
 from conftest import REPO, run_vires
 

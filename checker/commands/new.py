@@ -30,7 +30,7 @@ def new(
     from ..atomic import output_problems
     from ..diagnostics import InputError
     from ..load.interview import CHECK_QUESTION, Answers, Interview, describe_flow
-    from ..policy import load_policy
+    from ..rules.policy import load_policy
     from ..scheme_file import write_scheme
 
     if questions:

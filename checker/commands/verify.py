@@ -25,7 +25,7 @@ def verify(
 ):
     """Check every combination of the values the rules distinguish: one verdict each, no engine error."""
     from ..diagnostics import Diagnostic, did_you_mean
-    from ..policy import load_policy
+    from ..rules.policy import load_policy
     from ..reporters.verify import render_verify, render_verify_json
     from ..verify import verify_policy
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import threading
 
-from ..diagnostics import Diagnostic, InputError
-from ..facts import scheme_facts
+from ..diagnostics import InputError
+from ..rules.facts import scheme_facts
 from ..load.scheme import Scheme, load_scheme, scheme_from_data
-from ..policy import Policy, load_policy
+from ..rules.policy import Policy, load_policy
 from .result import Result
 from .verdict import decide
 
 
 class Checker:
     def __init__(self, policy: Policy):
-        from ..engine import RuleEngine  # imported here: durable is loaded only to check
+        from ..rules.engine import RuleEngine  # imported here: durable is loaded only to check
 
         self.policy = policy
         self.engine = RuleEngine(policy, memo_size=4096)  # docs/performance.md
@@ -27,12 +27,8 @@ class Checker:
         edition = self.policy.edition_for(data["jurisdiction"], data["date"])
         if edition is None:
             where = scheme.doc.locate(("date",)) if scheme.doc else (0, 0)
-            raise InputError([Diagnostic(
-                "scheme.no_edition",
-                f"no policy edition covers {data['jurisdiction']} on {data['date']}",
-                scheme.file, where[0], where[1], ("date",),
-                f"editions for {data['jurisdiction']} cover: "
-                f"{self.policy.coverage(data['jurisdiction'])}")])
+            raise InputError([self.policy.no_edition(data["jurisdiction"], data["date"], scheme.file,
+                                                     where[0], where[1])])
         return edition
 
     def check_scheme(self, scheme: Scheme) -> Result:

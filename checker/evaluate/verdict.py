@@ -15,7 +15,7 @@ the unmet approvals; or, for a valid scheme, the approvals that were met.
 from __future__ import annotations
 
 from ..load.schema import body_label
-from ..policy import Edition
+from ..rules.policy import Edition
 from .result import Approval, Finding, Result
 
 #: The effects of policy rules in precedence order: the first effect any

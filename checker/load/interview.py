@@ -350,9 +350,7 @@ class Interview:
         if self.policy and "date" in scheme:
             where = scheme.get("jurisdiction", "england")
             if self.policy.edition_for(where, scheme["date"]) is None:
-                problems.append(Diagnostic(
-                    "scheme.no_edition", f"no policy edition covers {where} on {scheme['date']}",
-                    STDIN, path=("date",), hint=f"editions for {where} cover: {self.policy.coverage(where)}"))
+                problems.append(self.policy.no_edition(where, scheme["date"], STDIN))
         return problems
 
     def _diagnostic(self, code, message, path, hint, line=None) -> Diagnostic:

@@ -3,7 +3,7 @@ what no longer applies and how to replay it; or, when there is none, what
 stands in the way and the closest attempts."""
 from __future__ import annotations
 
-from ..negotiation import Lever
+from ..rules.negotiation import Lever
 from ..vocabulary import VERDICT_WORDS
 from . import style
 from .json_report import dumps

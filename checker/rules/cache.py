@@ -25,7 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+#: The checker package, every module and schema of which is in the key.
+_PACKAGE = Path(__file__).resolve().parents[1]
 #: Entries kept; the oldest beyond this are removed when one is written.
 KEEP = 16
 

@@ -9,12 +9,12 @@ A condition is one of:
 - ``{some: LIST, where: C}`` / ``{none: LIST, where: C}``, where inside
   ``C`` a field names a field of one list item (``kind``, ``status``...).
 
-Fields are those of ``checker.facts.fields()``. Nothing here runs code.
+Fields are those of ``checker.rules.facts.fields()``. Nothing here runs code.
 """
 from __future__ import annotations
 
-from .dates import looks_like_date
-from .diagnostics import Diagnostic, did_you_mean
+from ..dates import looks_like_date
+from ..diagnostics import Diagnostic, did_you_mean
 from .facts import LISTS, fields
 
 COMPARISONS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "between")

@@ -8,14 +8,14 @@ here, so a condition never meets a missing value: "not stated" is a value.
 Lists (proposers, parties, decisions, objections) become lists of flat
 items; a condition reaches into them with ``some``/``none``. Item fields
 all have a finite set of values (enums and booleans), which lets the
-engine compile quantifiers exactly (see ``checker.engine``).
+engine compile quantifiers exactly (see ``checker.rules.engine``).
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .dates import OPEN_END, contract_month, starts_contract_year
-from .load.schema import node_at
+from ..dates import OPEN_END, contract_month, starts_contract_year
+from ..load.schema import node_at
 
 #: Defaults for facts a scheme may leave out.
 DEFAULTS = {

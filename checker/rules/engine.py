@@ -47,7 +47,7 @@ from durable import engine as durable
 
 from .conditions import fields_of, operator
 from .facts import LISTS, fields
-from .memo import Memo, key_of
+from ..memo import Memo, key_of
 
 _SEP = "__"
 _PAD = "~pad"

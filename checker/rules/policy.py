@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .conditions import check_condition
-from .dates import OPEN_END, is_open, looks_like_date
-from .diagnostics import Diagnostic, InputError, display_path
-from .load.validate import validate_document
-from .load.yamlfile import load_yaml
+from ..dates import OPEN_END, is_open, looks_like_date
+from ..diagnostics import Diagnostic, InputError, display_path
+from ..load.validate import validate_document
+from ..load.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,13 @@ class Policy:
     def edition(self, edition_id: str) -> Edition | None:
         return next((e for e in self.editions if e.id == edition_id), None)
 
+    def no_edition(self, jurisdiction: str, date: str, file: str, line: int = 0,
+                   column: int = 0) -> Diagnostic:
+        """The diagnostic for a scheme dated where no edition of this policy covers it."""
+        return Diagnostic("scheme.no_edition", f"no policy edition covers {jurisdiction} on {date}",
+                          file, line, column, ("date",),
+                          f"editions for {jurisdiction} cover: {self.coverage(jurisdiction)}")
+
     def coverage(self, jurisdiction: str) -> str:
         spans = [f"{e.start} to {'now' if is_open(e.end) else e.end}"
                  for e in self.editions if e.jurisdiction == jurisdiction]
@@ -74,8 +81,8 @@ class Policy:
 
 def default_policy_dir() -> Path:
     """The shipped policy: checker/policy in a wheel, policy/ in the source tree."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "policy", here.parent / "policy"):
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "policy", package.parent / "policy"):
         if (candidate / "editions").is_dir():
             return candidate
     raise FileNotFoundError("the shipped policy is missing; reinstall vires")
@@ -89,7 +96,7 @@ def load_policy(directory=None) -> Policy:
 
 @lru_cache(maxsize=8)
 def _load_cached(directory: str) -> Policy:
-    from .policy_cache import load_cached
+    from .cache import load_cached
 
     policy, problems = load_cached(Path(directory), read_policy)
     if problems:

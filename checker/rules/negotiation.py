@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, did_you_mean
-from .load.schema import fields_under, find_node, fixed_values
-from .load.validate import validate_document, value_problem
-from .load.yamlfile import load_yaml
+from ..diagnostics import Diagnostic, did_you_mean
+from ..load.schema import fields_under, find_node, fixed_values
+from ..load.validate import validate_document, value_problem
+from ..load.yamlfile import load_yaml
 
 TRY_KEYWORDS = ("schema", "next_contract_year")
 
