@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from checker.evaluate.checker import checker_for  # noqa: E402
-from checker.fix import find_fixes  # noqa: E402
+from checker.explore.fix import find_fixes  # noqa: E402
 
 
 def main() -> int:

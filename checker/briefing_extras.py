@@ -7,8 +7,8 @@ briefing made there has no precedents, and says so.
 from __future__ import annotations
 
 from .diagnostics import InputError
-from .fix import find_fixes
-from .precedents import load_library, nearest
+from .explore.fix import find_fixes
+from .explore.precedents import load_library, nearest
 
 PRECEDENTS = 2
 #: A briefing shows one fix; `vires fix` lists them all.

@@ -76,8 +76,8 @@ def schema(
     policy_file: bool = typer.Option(False, "--policy-file", help="Print the policy file schema instead."),
 ):
     """Print the scheme JSON Schema (for editors: # yaml-language-server: $schema=...)."""
-    from .reporters.json_report import dumps
     from .load.schema import load_schema
+    from .reporters.json_report import dumps
 
     typer.echo(dumps(load_schema("policy" if policy_file else "scheme")), nl=False)
 

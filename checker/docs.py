@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .evaluate.cases import run_cases
 from .diagnostics import InputError
+from .evaluate.cases import run_cases
+from .load.yamlfile import load_yaml
 from .reporters.casebook import render_casebook
 from .reporters.model_doc import render_model
-from .load.yamlfile import load_yaml
 
 DOCS = ("cases.md", "model.md")
 

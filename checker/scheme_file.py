@@ -10,9 +10,9 @@ from pathlib import Path
 
 from .atomic import write_atomically
 from .diagnostics import InputError
-from .rules.policy import load_policy
-from .reporters.scheme_yaml import render_scheme
 from .load.scheme import scheme_from_data
+from .reporters.scheme_yaml import render_scheme
+from .rules.policy import load_policy
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "scheme.schema.json"
 

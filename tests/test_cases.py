@@ -12,7 +12,7 @@ from checker.evaluate.cases import coverage, run_case, run_cases
 from checker.load.casefile import load_case
 from checker.docs import generate
 from checker.evaluate.checker import checker_for
-from checker.provenance import check_quotes, is_article, normalise
+from checker.trust.provenance import check_quotes, is_article, normalise
 from checker.reporters.cases import render_failure
 from checker.evaluate.result import VERDICTS
 from checker.load.schema import load_schema

@@ -7,9 +7,9 @@ import shutil
 import pytest
 
 from checker.evaluate.checker import checker_for
-from checker.fix import find_fixes
+from checker.explore.fix import find_fixes
 from checker.rules.policy import read_policy
-from checker.whatif import change_from_dict, compare
+from checker.explore.whatif import change_from_dict, compare
 from conftest import CASES, REPO, run_vires
 
 ALL_CASES = sorted(CASES.glob("*.yaml"))
@@ -86,7 +86,7 @@ def test_a_refusal_of_record_is_not_fixed_and_the_report_says_why():
 
 
 def test_closest_attempts_rank_pending_before_refused_before_ultra_vires():
-    from checker.fix import Attempt, CLOSENESS
+    from checker.explore.fix import Attempt, CLOSENESS
     assert CLOSENESS["pending"] < CLOSENESS["refused"] < CLOSENESS["ultra_vires"]
     class R:  # a minimal stand-in for a Result
         def __init__(self, verdict):
@@ -113,7 +113,7 @@ def test_free_makes_a_fact_of_record_negotiable_for_one_run():
 
 
 def _candidates(checker, scheme, free):
-    from checker.fix import candidate_changes
+    from checker.explore.fix import candidate_changes
     from checker.rules.negotiation import Negotiation
     return candidate_changes(scheme, Negotiation.from_policy(checker.policy.negotiation), free)
 

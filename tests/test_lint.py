@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from checker.lint import LINT_CODES, lint_policy
+from checker.trust.lint import LINT_CODES, lint_policy
 from conftest import REPO, run_vires
 
 BROKEN = REPO / "tests" / "broken_policies"

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from checker.evaluate.checker import checker_for
-from checker.precedents import FEATURES, agreement, load_library, nearest
+from checker.explore.precedents import FEATURES, agreement, load_library, nearest
 from conftest import CASES, run_vires
 
 ALL_CASES = sorted(CASES.glob("*.yaml"))
@@ -60,7 +60,7 @@ def test_a_missing_library_is_said_clearly(tmp_path):
 
 
 def test_an_installed_copy_without_cases_says_so(monkeypatch):
-    import checker.precedents as module
+    import checker.explore.precedents as module
     monkeypatch.setattr(module, "default_cases_dir", lambda: None)
     from checker.diagnostics import InputError
     with pytest.raises(InputError) as err:

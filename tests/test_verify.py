@@ -7,7 +7,7 @@ import time
 
 from checker.rules.engine import EngineError, RuleEngine
 from checker.rules.policy import load_policy
-from checker.verify import verify_edition, verify_policy
+from checker.trust.verify import verify_edition, verify_policy
 from conftest import REPO, run_vires
 
 SHADOWED = REPO / "tests" / "broken_policies" / "shadowed"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from checker.evaluate.checker import checker_for
-from checker.whatif import Change, apply_changes, compare, parse_option
+from checker.explore.whatif import Change, apply_changes, compare, parse_option
 from conftest import run_vires
 
 LEEDS = "cases/leeds-2017.yaml"

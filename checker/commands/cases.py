@@ -27,12 +27,12 @@ def test_cases(
     policy: Optional[Path] = PolicyOption,
 ):
     """Run the cases: each must give its expected verdict, findings and approvals."""
+    from ..diagnostics import Diagnostic
     from ..evaluate.cases import coverage as uncovered_rules
     from ..evaluate.cases import run_cases
-    from ..diagnostics import Diagnostic
     from ..evaluate.checker import checker_for
-    from ..provenance import check_quotes
     from ..reporters import cases as report
+    from ..trust.provenance import check_quotes
 
     checker = checker_for(policy)
     outcomes, problems = run_cases(checker, paths or [Path("cases")])

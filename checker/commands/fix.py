@@ -6,7 +6,15 @@ from typing import List, Optional
 
 import typer
 
-from ..cli import EXIT_BAD_INPUT, EXIT_NOT_VALID, EXIT_VALID, Format, PolicyOption, app, fail_input
+from ..cli import (
+    EXIT_BAD_INPUT,
+    EXIT_NOT_VALID,
+    EXIT_VALID,
+    Format,
+    PolicyOption,
+    app,
+    fail_input,
+)
 
 
 @app.command()
@@ -30,7 +38,7 @@ def fix(
     or a fix was found, 1 if nothing within --max-changes makes it valid."""
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
-    from ..fix import find_fixes
+    from ..explore.fix import find_fixes
 
     try:
         checker = checker_for(policy)

@@ -24,8 +24,8 @@ def lint(
     format: LintFormat = typer.Option(LintFormat.text, "--format", "-f", help="text or json."),
 ):
     """Lint the policy: missing or unknown parts, rules that never fire or never decide, period gaps."""
-    from ..lint import lint_policy
     from ..reporters.lint import render_lint, render_lint_json
+    from ..trust.lint import lint_policy
 
     report = lint_policy(policy_dir, sources)
     typer.echo(render_lint_json(report) if format == LintFormat.json else render_lint(report), nl=False)

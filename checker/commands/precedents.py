@@ -21,7 +21,7 @@ def precedents(
     """The nearest cases in the library, their outcome and the differences that matter."""
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
-    from ..precedents import load_library, nearest
+    from ..explore.precedents import load_library, nearest
     from ..reporters.diagnostics import render_diagnostics
 
     try:

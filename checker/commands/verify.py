@@ -25,9 +25,9 @@ def verify(
 ):
     """Check every combination of the values the rules distinguish: one verdict each, no engine error."""
     from ..diagnostics import Diagnostic, did_you_mean
-    from ..rules.policy import load_policy
     from ..reporters.verify import render_verify, render_verify_json
-    from ..verify import verify_policy
+    from ..rules.policy import load_policy
+    from ..trust.verify import verify_policy
 
     loaded = load_policy(policy)
     if edition is not None and loaded.edition(edition) is None:

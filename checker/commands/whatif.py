@@ -57,7 +57,7 @@ def whatif(
     1 if not, 2 if a change makes the scheme bad input."""
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
-    from ..whatif import compare, parse_option
+    from ..explore.whatif import compare, parse_option
 
     options = ordered_changes(ctx, {"set_": set_, "add": add, "remove": remove})
     try:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 
 from ..diagnostics import InputError
-from ..rules.facts import scheme_facts
 from ..load.scheme import Scheme, load_scheme, scheme_from_data
+from ..rules.facts import scheme_facts
 from ..rules.policy import Policy, load_policy
 from .result import Result
 from .verdict import decide
@@ -17,7 +17,9 @@ from .verdict import decide
 
 class Checker:
     def __init__(self, policy: Policy):
-        from ..rules.engine import RuleEngine  # imported here: durable is loaded only to check
+        from ..rules.engine import (
+            RuleEngine,  # imported here: durable is loaded only to check
+        )
 
         self.policy = policy
         self.engine = RuleEngine(policy, memo_size=4096)  # docs/performance.md

@@ -91,6 +91,19 @@ def _check_dates(doc: Document) -> list[Diagnostic]:
     return []
 
 
+def existed(lifespans, kind: str, when: str) -> bool:
+    """Whether a kind of body existed on a date, by the policy's ``bodies.yaml``
+    lifespans (a kind with no lifespan always exists)."""
+    span = (lifespans or {}).get(kind)
+    return not span or span["from"] <= when <= span["to"]
+
+
+def existed_during(lifespans, kind: str, start: str, end: str) -> bool:
+    """Whether a kind of body existed on at least one day from ``start`` to ``end``."""
+    span = (lifespans or {}).get(kind)
+    return not span or (span["from"] <= end and start <= span["to"])
+
+
 def _bodies(data):
     for key in ("proposers", "parties"):
         for i, body in enumerate(data.get(key, [])):
@@ -111,8 +124,8 @@ def _check_bodies(doc: Document, lifespans) -> list[Diagnostic]:
                 f"co_commissioning is given for a body of kind '{kind}'; only a CCG has a level",
                 path + ("co_commissioning",), "remove co_commissioning, or set kind: ccg",
                 key=True))
-        span = (lifespans or {}).get(kind)
-        if span and not (span["from"] <= when <= span["to"]):
+        if not existed(lifespans, kind, when):
+            span = lifespans[kind]
             out.append(doc.diagnostic(
                 "scheme.body_not_in_existence",
                 f"no {span['label']} existed on {when}: they existed from {span['from']}"

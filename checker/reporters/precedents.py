@@ -2,7 +2,7 @@
 differences that matter, with the similarity measure explained."""
 from __future__ import annotations
 
-from ..precedents import FEATURES
+from ..explore.precedents import FEATURES
 from . import style
 from .json_report import dumps
 from .text import _wrap

@@ -160,6 +160,18 @@ def atoms(cond, item_of=None):
         yield item_of, cond["field"], op, cond[op]
 
 
+def quantifiers(cond):
+    """Every (list, where) quantifier in a condition (some or none), in order."""
+    op = operator(cond)
+    if op in ("all", "any"):
+        for sub in cond[op]:
+            yield from quantifiers(sub)
+    elif op == "not":
+        yield from quantifiers(cond["not"])
+    elif op in QUANTIFIERS:
+        yield cond[op], cond["where"]
+
+
 def fields_of(cond, item_of=None):
     """Every (list-or-None, field) a condition tests, in order."""
     for list_name, field, _, _ in atoms(cond, item_of):

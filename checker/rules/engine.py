@@ -45,9 +45,9 @@ import threading
 
 from durable import engine as durable
 
+from ..memo import Memo, key_of
 from .conditions import fields_of, operator
 from .facts import LISTS, fields
-from ..memo import Memo, key_of
 
 _SEP = "__"
 _PAD = "~pad"

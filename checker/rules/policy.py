@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .conditions import check_condition
 from ..dates import OPEN_END, is_open, looks_like_date
 from ..diagnostics import Diagnostic, InputError, display_path
 from ..load.validate import validate_document
 from ..load.yamlfile import load_yaml
+from .conditions import check_condition
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,9 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     if (root / "bodies.yaml").exists():
         lifespans = _read_plain(root / "bodies.yaml", "bodies", problems)
     if (root / "negotiation.yaml").exists():
-        from .negotiation import read_negotiation  # schema and path checks: `vires fix` relies on it
+        from .negotiation import (
+            read_negotiation,  # schema and path checks: `vires fix` relies on it
+        )
 
         negotiation = read_negotiation(root / "negotiation.yaml", display_path(root / "negotiation.yaml"), problems)
     commons = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, InputError, display_path
+from ..diagnostics import Diagnostic, InputError, display_path
 
 #: (feature, weight, plain words). Documented in docs/whatif.md.
 FEATURES = (
@@ -105,7 +105,7 @@ def _diff(mine, theirs):
 
 def default_cases_dir() -> Path | None:
     """The case library of the source tree; an installed wheel has none."""
-    here = Path(__file__).resolve().parent.parent / "cases"
+    here = Path(__file__).resolve().parents[2] / "cases"
     return here if here.is_dir() else None
 
 

@@ -1,8 +1,8 @@
 """The lint checks that need the engine: can a rule fire, can it ever decide?
 
 Both are settled over each edition's finite fact space
-(``checker.factspace``), running the real engine on the schemes of
-``checker.verify``'s covering design:
+(``checker.explore.factspace``), running the real engine on the schemes of
+``checker.trust.verify``'s covering design:
 
 - ``lint.never_fires``: over the full product of the values its own
   conditions distinguish, the rule fires for no valid scheme of any edition
@@ -16,9 +16,9 @@ Both are settled over each edition's finite fact space
 """
 from __future__ import annotations
 
-from .diagnostics import Diagnostic
-from .factspace import FactSpace
-from .rules.facts import scheme_facts
+from ..diagnostics import Diagnostic
+from ..explore.factspace import FactSpace
+from ..rules.facts import scheme_facts
 from .verify import rule_design
 
 
@@ -41,7 +41,7 @@ class _Runner:
 
 
 def semantic_checks(policy) -> list[Diagnostic]:
-    from .rules.engine import RuleEngine  # durable is loaded only for these checks
+    from ..rules.engine import RuleEngine  # durable is loaded only for these checks
 
     engine = RuleEngine(policy)
     fires, shadows, editions = {}, {}, {}

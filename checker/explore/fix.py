@@ -11,7 +11,7 @@ requires, and never from a body that has refused (a refusal stands).
 The **search** is breadth-first by number of changes and stops at the first
 size that yields fixes, unless ``limit`` asks for more; a superset of a fix
 is not a fix (it is not smallest). Every combination is checked through
-``checker.whatif.changed_scheme``, the code path of ``vires whatif``, so
+``checker.explore.whatif.changed_scheme``, the code path of ``vires whatif``, so
 any fix replays there to ``valid``.
 """
 from __future__ import annotations
@@ -19,14 +19,21 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from .dates import next_contract_year
-from .diagnostics import Diagnostic, InputError
-from .evaluate.result import VERDICTS
-from .evaluate.verdict import DECISIVE
-from .rules.facts import LISTS, scheme_facts
-from .load.schema import find_node, fixed_values
-from .rules.negotiation import Lever, Negotiation, Record, covers
-from .whatif import Change, changed_facts, changed_scheme, explain, rule_fields, split_path
+from ..dates import next_contract_year
+from ..diagnostics import Diagnostic, InputError
+from ..evaluate.result import VERDICTS
+from ..evaluate.verdict import DECISIVE
+from ..load.schema import find_node, fixed_values
+from ..rules.facts import LISTS, scheme_facts
+from ..rules.negotiation import Lever, Negotiation, Record, covers
+from .whatif import (
+    Change,
+    changed_facts,
+    changed_scheme,
+    explain,
+    rule_fields,
+    split_path,
+)
 
 #: Closeness of a verdict to valid: pending is nearer than refused, refused
 #: nearer than ultra_vires (the verdicts' order, checker.evaluate.result).

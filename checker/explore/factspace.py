@@ -14,9 +14,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .rules.conditions import atoms, operator
-from .dates import CONTRACT_YEAR_START, add_days, in_contract_month, is_open
-from .rules.facts import DEFAULTS, LISTS, fields
+from ..dates import CONTRACT_YEAR_START, add_days, in_contract_month, is_open
+from ..load.scheme import existed_during, semantic_problems
+from ..load.yamlfile import Document
+from ..rules.conditions import atoms, quantifiers
+from ..rules.facts import DEFAULTS, LISTS, fields
 
 ORDERING = ("lt", "le", "gt", "ge", "between")
 #: The fact fields each dimension decides (timing follows effective_from).
@@ -188,8 +190,7 @@ class FactSpace:
         return Dimension("change.alternative_work", tuple(values), tuple(labels))
 
     def _alive(self, kind) -> bool:
-        span = self.lifespans.get(kind)
-        return not span or (span["from"] <= self.edition.end and self.edition.start <= span["to"])
+        return existed_during(self.lifespans, kind, self.edition.start, self.edition.end)
 
     def _items(self, name):
         named = self._named(name)
@@ -238,7 +239,7 @@ class FactSpace:
         formality."""
         out = {"granted"}
         for rule in self.edition.rules:
-            for where in _wheres(rule.when, "decisions"):
+            for where in (w for name, w in quantifiers(rule.when) if name == "decisions"):
                 tested = [(f, v) for _, f, _, v in atoms(where, "decisions")]
                 if any(f == "formality" for f, _ in tested):
                     statuses = [x for f, v in tested if f == "status"
@@ -277,18 +278,10 @@ class FactSpace:
         return data
 
     def valid(self, data: dict) -> bool:
-        """Whether the scheme is valid input: every body existed on its date and
-        the change ends no earlier than it starts (as checker.scheme requires)."""
-        start, end = data.get("effective_from"), data.get("effective_to")
-        if start and end and end < start:
-            return False
-        bodies = [b for key in ("proposers", "parties") for b in data.get(key, [])]
-        bodies += [i["body"] for key in ("decisions", "objections") for i in data.get(key, [])]
-        for body in bodies:
-            span = self.lifespans.get(body["kind"])
-            if span and not span["from"] <= data["date"] <= span["to"]:
-                return False
-        return True
+        """Whether the scheme is valid input beyond its schema: every body
+        existed on its date and the change ends no earlier than it starts,
+        exactly as ``vires check`` requires (``checker.load.scheme``)."""
+        return not semantic_problems(Document(data, "<fact space>"), self.lifespans)
 
     def describe(self, choice: dict) -> dict:
         return {name: self.dimensions[name].labels[i] for name, i in sorted(choice.items())}
@@ -306,17 +299,6 @@ class FactSpace:
             if n in self.dimensions:
                 total *= len(self.dimensions[n].indices(short))
         return total
-
-
-def _wheres(cond, list_name):
-    op = operator(cond)
-    if op in ("all", "any"):
-        for sub in cond[op]:
-            yield from _wheres(sub, list_name)
-    elif op == "not":
-        yield from _wheres(cond["not"], list_name)
-    elif op in ("some", "none") and cond[op] == list_name:
-        yield cond["where"]
 
 
 def _item_label(item) -> str:

@@ -1,6 +1,6 @@
 """Verifying an edition: every scheme that matters gets exactly one verdict.
 
-For each edition the fact space (``checker.factspace``) is enumerated as a
+For each edition the fact space (``checker.explore.factspace``) is enumerated as a
 covering design, and every scheme in it goes through the real checker path
 (facts -> ``RuleEngine.fired`` -> ``verdict.decide``). The schemes are:
 
@@ -24,10 +24,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .factspace import FactSpace, pairwise
-from .rules.facts import LISTS, scheme_facts
-from .evaluate.result import VERDICTS
-from .evaluate.verdict import DECISIVE, PRECEDENCE, decide
+from ..evaluate.result import VERDICTS
+from ..evaluate.verdict import DECISIVE, PRECEDENCE, decide
+from ..explore.factspace import FactSpace, pairwise
+from ..rules.conditions import quantifiers
+from ..rules.facts import LISTS, scheme_facts
 
 CAP = 5_000  # most schemes a single rule's product may have before lists are cut to 0..1 items
 PAIR_CAP = 2_000  # most schemes a pair's product may have before a pairwise array replaces it
@@ -93,7 +94,7 @@ def rule_design(space: FactSpace, rule, firing_only=False):
     """Every choice of the values one rule's conditions distinguish (set 1);
     with ``firing_only``, without the decisions that only settle its approval."""
     names = (space.condition_dims if firing_only else space.rule_dims)[rule.id]
-    quantified = {d for d in names if d in LISTS and d in _quantified(rule.when)}
+    quantified = {d for d in names if d in LISTS and d in {name for name, _ in quantifiers(rule.when)}}
     full = _mixed_product(space, names, quantified)
     return _bounded(space, names) if full is None else full
 
@@ -119,17 +120,6 @@ def _mixed_product(space, names, quantified):
     if total > CAP:
         return None
     return (dict(zip(names, combo)) for combo in itertools.product(*ranges))
-
-
-def _quantified(cond) -> set:
-    from .rules.conditions import operator
-
-    op = operator(cond)
-    if op in ("all", "any"):
-        return set().union(*(_quantified(c) for c in cond[op]))
-    if op == "not":
-        return _quantified(cond["not"])
-    return {cond[op]} if op in ("some", "none") else set()
 
 
 def verify_edition(engine, edition, lifespans) -> EditionReport:
@@ -227,8 +217,8 @@ def verify_policy(policy, edition_id=None, jobs=None):
 
 
 def _verify_one(directory, edition_id):
-    from .rules.engine import RuleEngine  # durable is loaded only when verifying
-    from .rules.policy import load_policy
+    from ..rules.engine import RuleEngine  # durable is loaded only when verifying
+    from ..rules.policy import load_policy
 
     policy = load_policy(directory)
     engine = RuleEngine(policy)

@@ -6,7 +6,7 @@ own, each located at a file and line with a stable code (``LINT_CODES``).
 The condition checks are those of ``checker.rules.conditions``, run on every
 rule even when another part of its file is broken. Whether a rule can fire,
 and whether it can ever decide a verdict, is settled over the edition's
-finite fact space (``checker.factspace``) with the real engine.
+finite fact space (``checker.explore.factspace``) with the real engine.
 """
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .rules.conditions import check_condition
-from .dates import OPEN_END, day_before, is_open, next_day
-from .diagnostics import Diagnostic, did_you_mean, display_path
-from .rules.policy import default_policy_dir, read_policy
-from .load.yamlfile import load_yaml
+from ..dates import OPEN_END, day_before, is_open, next_day
+from ..diagnostics import Diagnostic, did_you_mean, display_path
+from ..load.yamlfile import load_yaml
+from ..rules.conditions import check_condition
+from ..rules.policy import default_policy_dir, read_policy
 
 #: Every code lint adds, with its severity and what it means (docs/trust.md).
 LINT_CODES = {
@@ -67,7 +67,7 @@ def find_sources(directory: Path, given=None) -> Path | None:
     """The sources folder: as given, else ../shared/sources beside the repository."""
     if given:
         return Path(given)
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     for root in (directory.resolve().parent, repo):
         candidate = root.parent / "shared" / "sources"
         if candidate.is_dir():

@@ -17,11 +17,11 @@ import copy
 import shlex
 from dataclasses import dataclass, field, replace
 
-from .rules.conditions import fields_of
-from .diagnostics import Diagnostic, InputError, format_path
-from .rules.facts import LISTS, scheme_facts
-from .evaluate.result import Result
-from .load.yamlfile import Document, parse_yaml
+from ..diagnostics import Diagnostic, InputError, format_path
+from ..evaluate.result import Result
+from ..load.yamlfile import Document, parse_yaml
+from ..rules.conditions import fields_of
+from ..rules.facts import LISTS, scheme_facts
 
 OPS = ("set", "add", "remove")
 
@@ -56,7 +56,7 @@ class Change:
             return f"remove {self.path}"
         if self.op == "add" and self.path == "decisions" and isinstance(self.value, dict) \
                 and self.value.get("status") == "granted" and isinstance(self.value.get("body"), dict):
-            from .load.schema import body_label
+            from ..load.schema import body_label
 
             formal = "informal" if self.value.get("formality") == "informal" else "formal"
             return (f"obtain {formal} approval from {body_label(self.value['body'].get('kind', ''))} "
