@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import REPO, VIRES
 
 GUIDE = (REPO / "docs" / "guide.md").read_text()
@@ -83,7 +82,7 @@ def test_output_shown_in_the_guide_is_real(command, shown, walkthrough):
 
 
 def test_the_terminal_transcript_matches_the_interview():
-    from checker.load.interview import Answers, Interview
+    from checker.commands.new import Answers, Interview
     from checker.rules.policy import load_policy
 
     transcript = next(body for kind, body in BLOCKS if kind == "text" and "> " in body)

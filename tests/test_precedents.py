@@ -5,10 +5,10 @@ import json
 import shutil
 
 import pytest
+from conftest import CASES, run_vires
 
 from checker.evaluate.checker import checker_for
 from checker.explore.precedents import FEATURES, agreement, load_library, nearest
-from conftest import CASES, run_vires
 
 ALL_CASES = sorted(CASES.glob("*.yaml"))
 
@@ -41,7 +41,7 @@ def test_somerset_first_phase_finds_the_somerset_area_cases_with_differences():
     first = out["precedents"][0]
     assert first["case"] != "somerset-2014-first-phase"
     assert "jurisdiction" in first["agrees_on"]
-    assert {d["feature"] for d in first["differences"]} <= {name for name, _, _ in FEATURES}
+    assert {d["feature"] for d in first["differences"]} <= {name for name, _ in FEATURES}
     assert out["measure"]["instrument"] == 3
 
 
@@ -86,3 +86,9 @@ def test_agreement_of_sets_is_their_overlap():
 def test_json_is_byte_identical_between_runs():
     args = ("precedents", "cases/thanet-2014.yaml", "-f", "json")
     assert run_vires(*args).stdout == run_vires(*args).stdout
+
+
+def test_every_feature_of_the_measure_has_words_for_the_reports():
+    from checker.reporters.words import FEATURE_WORDS
+
+    assert set(FEATURE_WORDS) == {name for name, _ in FEATURES}

@@ -11,7 +11,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, run_vires
 
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").is_file() and "/usr/bin/chromium") or None
@@ -171,19 +170,15 @@ def test_html_renders_in_headless_chromium(case, tmp_path):
     assert "Who must approve, in order" in dom and "<svg" in dom
 
 
-def test_without_a_case_library_the_briefing_says_it_has_no_precedents(monkeypatch):
-    from checker import briefing_extras
-    from checker.briefing import build_briefing
-    from checker.diagnostics import InputError
+def test_without_a_case_library_the_briefing_says_it_has_no_precedents():
     from checker.evaluate.checker import checker_for
+    from checker.explore.fix import find_fixes
+    from checker.reporters.briefing import FIX_SEARCH, build_briefing
     from checker.reporters.markdown import render_briefing
 
-    def no_library(checker, cases_dir=None):
-        raise InputError([])
-
-    monkeypatch.setattr(briefing_extras, "load_library", no_library)
     checker = checker_for(None)
     scheme = checker.load(CASES / "somerset-2014-first-phase.yaml")
-    text = render_briefing(build_briefing(checker, scheme, checker.check_scheme(scheme)))
+    fix = find_fixes(checker, scheme, **FIX_SEARCH)
+    text = render_briefing(build_briefing(scheme, checker.check_scheme(scheme), None, fix))
     assert "No case library was found" in text and "## Nearest precedents" not in text
     assert "## Smallest fix" in text  # the fix needs no library

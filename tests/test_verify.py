@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import time
 
+from conftest import REPO, run_vires
+
+from checker.reporters.verify import precedence_words
 from checker.rules.engine import EngineError, RuleEngine
 from checker.rules.policy import load_policy
 from checker.trust.verify import verify_edition, verify_policy
-from conftest import REPO, run_vires
 
 SHADOWED = REPO / "tests" / "broken_policies" / "shadowed"
 
@@ -52,7 +54,7 @@ def test_a_rule_that_never_decides_is_named_and_overlaps_give_precedence():
     assert report.never_decisive == ["t.area-team"]
     [overlap] = report.overlaps
     assert (overlap.first, overlap.second) == ("t.direct-change", "t.area-team")
-    assert overlap.precedence.startswith("ultra_vires (t.direct-change) over approval_required")
+    assert precedence_words(overlap).startswith("ultra_vires (t.direct-change) over approval_required")
     assert dict(overlap.decided) == {"t.direct-change": overlap.schemes}
 
 

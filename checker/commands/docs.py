@@ -17,14 +17,16 @@ def docs(
     policy: Optional[Path] = PolicyOption,
 ):
     """Generate the case library and powers model documents from the cases and the policy."""
-    from ..diagnostics import InputError
-    from ..docs import generate, stale_docs, write_docs
+    from ..evaluate.cases import run_cases
     from ..evaluate.checker import checker_for
+    from ..reporters.docs import render_docs
+    from ..rules.policy import shared_sets
 
-    try:
-        texts = generate(checker_for(policy), [cases])
-    except InputError as err:
-        fail_input(err.diagnostics)
+    checker = checker_for(policy)
+    outcomes, problems = run_cases(checker, [cases])
+    if problems:
+        fail_input(problems)
+    texts = render_docs(checker.policy, outcomes, shared_sets(checker.policy))
     if check:
         stale = stale_docs(out, texts)
         for path in stale:
@@ -34,3 +36,24 @@ def docs(
         raise typer.Exit(EXIT_NOT_VALID if stale else EXIT_VALID)
     changed = write_docs(out, texts)
     typer.echo("\n".join(f"wrote {p}" for p in changed) if changed else "docs already up to date")
+
+
+def stale_docs(out_dir, texts: dict) -> list[str]:
+    """The generated files that are missing from ``out_dir`` or differ."""
+    out = []
+    for name, text in texts.items():
+        path = Path(out_dir) / name
+        if not path.is_file() or path.read_text("utf-8") != text:
+            out.append(str(path))
+    return out
+
+
+def write_docs(out_dir, texts: dict) -> list[str]:
+    """Write the files that changed; returns their paths."""
+    changed = stale_docs(out_dir, texts)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        path = Path(out_dir) / name
+        if str(path) in changed:
+            path.write_text(text, "utf-8")
+    return changed

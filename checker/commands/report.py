@@ -28,9 +28,11 @@ def report(
     """A one-page briefing: the scheme, the verdict and why, who must approve
     in order, the risks, and the nearest precedents and smallest fix."""
     from ..atomic import output_problems, write_atomically
-    from ..briefing import build_briefing
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
+    from ..explore.fix import find_fixes
+    from ..explore.precedents import load_library, nearest
+    from ..reporters.briefing import FIX_SEARCH, PRECEDENTS, build_briefing
 
     if format is None:
         format = ReportFormat.html if output and output.suffix.lower() in (".html", ".htm") else ReportFormat.md
@@ -39,9 +41,16 @@ def report(
     try:
         checker = checker_for(policy)
         scheme = checker.load(file)
-        briefing = build_briefing(checker, scheme, checker.check_scheme(scheme))
+        result = checker.check_scheme(scheme)
+        fix = find_fixes(checker, scheme, **FIX_SEARCH) if result.verdict != "valid" else None
     except InputError as err:
         fail_input(err.diagnostics)
+    try:
+        library, _ = load_library(checker)  # a broken case is simply not a precedent
+        precedents = nearest(checker, scheme, result, library, PRECEDENTS)
+    except InputError:  # an installed wheel ships no case library
+        precedents = None
+    briefing = build_briefing(scheme, result, precedents, fix)
     if format == ReportFormat.html:
         from ..reporters.html import render_briefing
     else:

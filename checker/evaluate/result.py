@@ -35,7 +35,6 @@ class Approval:
     """An approval a rule requires, and where the scheme stands on it."""
 
     body: str
-    label: str
     status: str  # granted | informal | refused | pending | not_sought
     rule: str
     reason: str = ""

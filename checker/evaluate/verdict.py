@@ -14,7 +14,6 @@ the unmet approvals; or, for a valid scheme, the approvals that were met.
 """
 from __future__ import annotations
 
-from ..load.schema import body_label
 from ..rules.policy import Edition
 from .result import Approval, Finding, Result
 
@@ -50,7 +49,7 @@ def decide(edition: Edition, fired: list[str], data: dict) -> Result:
             continue
         seen.add(f.body)
         status, reason = approval_status(data.get("decisions", []), f.body)
-        approval = Approval(f.body, body_label(f.body), status, f.rule, reason)
+        approval = Approval(f.body, status, f.rule, reason)
         (given if status == "granted" else needed).append(approval)
 
     by_effect = lambda kind: [f.rule for f in findings if f.effect == kind]

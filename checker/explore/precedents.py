@@ -14,17 +14,18 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, display_path
 
-#: (feature, weight, plain words). Documented in docs/whatif.md.
+#: (feature, weight). Documented in docs/whatif.md; the reports' words for
+#: each feature are checker.reporters.words.FEATURE_WORDS.
 FEATURES = (
-    ("jurisdiction", 3, "jurisdiction"),
-    ("edition", 2, "policy edition (the period's law)"),
-    ("instrument", 3, "how the change is made"),
-    ("scope", 1, "which indicators"),
-    ("income", 1, "how practice income is treated"),
-    ("proposers", 2, "kinds of proposing body"),
-    ("practice_opt_in", 1, "practices opt in"),
-    ("decisions", 2, "decisions, by body and status"),
-    ("rules", 3, "rules that fired"),
+    ("jurisdiction", 3),
+    ("edition", 2),
+    ("instrument", 3),
+    ("scope", 1),
+    ("income", 1),
+    ("proposers", 2),
+    ("practice_opt_in", 1),
+    ("decisions", 2),
+    ("rules", 3),
 )
 
 
@@ -65,7 +66,7 @@ class Precedent:
     summary: str
     score: float
     agrees: list       # feature names
-    differences: list  # (feature, words, yours, theirs), heaviest first
+    differences: list  # (feature, yours, theirs), heaviest first
 
     def to_dict(self) -> dict:
         return {
@@ -74,7 +75,7 @@ class Precedent:
             "similarity": round(self.score, 3), "summary": self.summary,
             "agrees_on": list(self.agrees),
             "differences": [{"feature": f, "yours": _plain(y), "theirs": _plain(t)}
-                            for f, _, y, t in self.differences],
+                            for f, y, t in self.differences],
         }
 
 
@@ -83,17 +84,17 @@ def _plain(value):
 
 
 def compare_features(mine: dict, theirs: dict) -> tuple[float, list, list]:
-    total = sum(w for _, w, _ in FEATURES)
+    total = sum(w for _, w in FEATURES)
     score, agrees, differs = 0.0, [], []
-    for name, weight, words in FEATURES:
+    for name, weight in FEATURES:
         a = agreement(mine[name], theirs[name])
         score += weight * a
         if a == 1.0:
             agrees.append(name)
         else:
-            differs.append((weight, name, words, _diff(mine[name], theirs[name])))
+            differs.append((weight, name, _diff(mine[name], theirs[name])))
     differs.sort(key=lambda d: (-d[0], d[1]))
-    return score / total, agrees, [(n, w, y, t) for _, n, w, (y, t) in differs]
+    return score / total, agrees, [(n, y, t) for _, n, (y, t) in differs]
 
 
 def _diff(mine, theirs):

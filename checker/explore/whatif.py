@@ -50,21 +50,6 @@ class Change:
         text = self.path if self.op == "remove" else f"{self.path}={yaml_text(self.value)}"
         return f"--{self.op} {shell_quote(text) if quote else text}"
 
-    def describe(self) -> str:
-        """Plain words: 'set change.instrument to local_incentive_scheme'."""
-        if self.op == "remove":
-            return f"remove {self.path}"
-        if self.op == "add" and self.path == "decisions" and isinstance(self.value, dict) \
-                and self.value.get("status") == "granted" and isinstance(self.value.get("body"), dict):
-            from ..load.schema import body_label
-
-            formal = "informal" if self.value.get("formality") == "informal" else "formal"
-            return (f"obtain {formal} approval from {body_label(self.value['body'].get('kind', ''))} "
-                    f"(add to decisions: {yaml_text(self.value)})")
-        if self.op == "add":
-            return f"add to {self.path}: {yaml_text(self.value)}"
-        return f"set {self.path} to {yaml_text(self.value)}"
-
 
 def shell_quote(text: str) -> str:
     """Quote for a POSIX shell, preferring double quotes (readable around YAML's single ones)."""

@@ -1,5 +1,5 @@
-"""The scheme builder's interview (`vires new`): plain questions, answers
-checked as they are given.
+"""The scheme builder's questions (`vires new`): what is asked, in which
+order, and what an answer may be.
 
 A **question** asks for one field of a scheme, named by its path (see
 ``checker.load.schema``). What it accepts, a choice, yes/no, a date, a
@@ -14,19 +14,20 @@ default shown in brackets, or leaves an optional field out; ``-`` leaves an
 optional field out even when it has a default; lines starting with ``#``
 are skipped. Each answer is checked against the schema and against what
 the schema cannot say (a body that did not exist on the date, an end before
-the start, a date no policy edition covers). At a terminal a bad answer is
-asked again; from a file it is a located error, because re-reading would
-take the next answer out of order.
+the start, a date no policy edition covers). This module is the model of
+the interview and does no input or output: `vires new` asks the questions
+at a terminal or reads the answers from a file (``checker.cli.new``), and
+the words it shows are ``checker.reporters.interview``'s.
 """
 from __future__ import annotations
 
 import copy
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..dates import contract_year, is_date
-from ..diagnostics import Diagnostic, InputError, did_you_mean, format_path
+from ..diagnostics import Diagnostic, did_you_mean
 from . import schema
 from .scheme import semantic_problems
 from .yamlfile import Document
@@ -35,11 +36,12 @@ from .yamlfile import Document
 #: domain brief, "The bodies"); before then a CCG has no level to give.
 CO_COMMISSIONING_FROM = "2015-04-01"
 MAX_ITEMS = 20
-STDIN = "<stdin>"
 
 
 @dataclass(frozen=True)
 class Question:
+    """A question for one field of the scheme, named by its path."""
+
     path: tuple
     ask: str
     default: object = None  # a value, or a function of the answers so far
@@ -49,6 +51,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Group:
+    """A list of the scheme: how many items, then its questions for each item."""
+
     path: tuple
     ask: str
     item: str  # what one item is called: "proposer"
@@ -149,6 +153,8 @@ CHECK_QUESTION = "Check the scheme now? (yes/no)"
 # --- reading one answer -------------------------------------------------------
 
 class BadAnswer(Exception):
+    """An answer that does not fit its question: what is wrong, and a hint."""
+
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
         self.message, self.hint = message, hint
@@ -213,6 +219,7 @@ def parse_answer(text: str, node: dict):
 
 
 def pattern_example(node: dict) -> str:
+    """How a list item of a patterned field is written, for a complaint."""
     return "2016/17" if "/" in node.get("items", {}).get("pattern", "") else "the example"
 
 
@@ -224,171 +231,66 @@ def _check_bounds(value, node):
         raise BadAnswer(f"{value} is above the highest allowed value, {high}")
 
 
-# --- the interview ------------------------------------------------------------
+# --- one answer in the scheme so far -------------------------------------------
 
+#: What an answer gives a field it leaves out.
 SKIP = object()
 
 
-class Answers:
-    """Answers from a stream of lines, one a line; skips '#' comment lines."""
-
-    def __init__(self, lines: Iterable[str], file: str = STDIN, prompt: Callable | None = None):
-        self._lines = iter(lines)
-        self.file = file
-        self.line = 0
-        self.prompt = prompt  # shown before each line is read, at a terminal
-
-    def next(self) -> str | None:
-        if self.prompt:
-            self.prompt()
-        for raw in self._lines:
-            self.line += 1
-            if not raw.lstrip().startswith("#"):
-                return raw.rstrip("\r\n")
-        return None
+def accept(text: str, path: tuple, node: dict, default, required: bool, scheme: dict, policy=None):
+    """The value an answer (already stripped) gives the field at ``path``:
+    the default for an empty answer, ``SKIP`` for an optional field left out,
+    or the parsed answer, checked in the scheme so far; BadAnswer says why
+    not. An empty ``path`` is an answer that is no field (how many items)."""
+    if text == "" and default is not None:
+        return default
+    if text in ("", "-") and not required:
+        return SKIP
+    if text == "":
+        raise BadAnswer("an answer is needed here", "this question has no default")
+    value = parse_answer(text, node)
+    _check_in_context(scheme, path, value, policy)
+    return value
 
 
-class Interview:
-    """Asks FLOW's questions and builds the scheme.
-
-    ``say`` shows questions and complaints (None when answers come from a
-    file, which is then read strictly); ``policy`` supplies body lifespans and
-    edition coverage for the checks a schema cannot make.
-    """
-
-    def __init__(self, answers: Answers, say: Callable[[str], None] | None = None, policy=None):
-        self.answers = answers
-        self.say = say
-        self.policy = policy
-        self.scheme: dict = {}
-
-    # The flow -------------------------------------------------------------
-    def run(self) -> dict:
-        self._ask_all(FLOW, ())
-        return self.scheme
-
-    def _ask_all(self, flow, prefix):
-        for step in flow:
-            if isinstance(step, Group):
-                self._ask_group(step)
-            elif step.when is None or step.when(self.scheme, _get(self.scheme, prefix)):
-                self._ask(step, prefix + step.path)
-
-    def _ask_group(self, group: Group):
-        node = schema.node_at(group.path)
-        low = node.get("minItems", 0)
-        count_node = {"type": "integer", "minimum": low, "maximum": MAX_ITEMS}
-        count = self._read(group.ask, group.path, count_node, group.default, required=True, field=False)
-        for i in range(count):
-            if self.say:
-                self.say(f"\n  {group.item.capitalize()} {i + 1} of {count}")
-            self._ask_all(group.questions, group.path + (i,))
-
-    def _ask(self, question: Question, path: tuple):
-        node = schema.node_at(path)
-        default = question.default(self.scheme, None) if callable(question.default) else question.default
-        value = self._read(question.ask, path, node, default, required=_required(path))
-        if value is not SKIP:
-            _set(self.scheme, path, value)
-
-    def confirm(self, ask: str, default: bool = True) -> bool:
-        """A last yes/no question, read like the others (EOF: the default)."""
-        return self._read(ask, (), {"type": "boolean"}, default, required=True, field=False)
-
-    # One answer -------------------------------------------------------------
-    def _read(self, ask, path, node, default, required, field=True):
-        """One answer; ``field`` is false for answers that are not a field of
-        the scheme (how many items, whether to check)."""
-        if self.say:
-            self._show(ask, path if field else (), node, default, required)
-        while True:
-            text = self.answers.next()
-            if text is None:
-                if default is not None:
-                    return default
-                if not required:
-                    return SKIP
-                raise InputError([self._diagnostic(
-                    "interview.no_answer", f"the answers ended before this question, which needs one: {ask}",
-                    path, "add a line for it; `vires new --questions` lists the questions in order",
-                    line=self.answers.line + 1)])
-            text = text.strip()
-            try:
-                return self._accept(text, path if field else (), node, default, required)
-            except BadAnswer as bad:
-                if not self.say:
-                    raise InputError([self._diagnostic(
-                        "interview.bad_answer", f"{bad.message} (question: {ask})", path, bad.hint)]) from None
-                self.say(f"  ! {bad.message}" + (f"; {bad.hint}" if bad.hint else "") + ". Try again:")
-
-    def _accept(self, text, path, node, default, required):
-        if text == "" and default is not None:
-            return default
-        if text in ("", "-") and not required:
-            return SKIP
-        if text == "":
-            raise BadAnswer("an answer is needed here", "this question has no default")
-        value = parse_answer(text, node)
-        self._check_in_context(path, value)
-        return value
-
-    def _check_in_context(self, path, value):
-        """What the schema cannot say, checked on the scheme with this answer in
-        it: only problems this answer brings are its fault."""
-        if not path:
-            return
-        trial = copy.deepcopy(self.scheme)
-        _set(trial, path, value)
-        before = {(d.code, d.path) for d in self._context_problems(self.scheme)}
-        for d in self._context_problems(trial):
-            if (d.code, d.path) not in before:
-                raise BadAnswer(d.message, d.hint)
-
-    def _context_problems(self, scheme) -> list[Diagnostic]:
-        lifespans = self.policy.lifespans if self.policy else None
-        problems = semantic_problems(Document(scheme, STDIN), lifespans)
-        if self.policy and "date" in scheme:
-            where = scheme.get("jurisdiction", "england")
-            if self.policy.edition_for(where, scheme["date"]) is None:
-                problems.append(self.policy.no_edition(where, scheme["date"], STDIN))
-        return problems
-
-    def _diagnostic(self, code, message, path, hint, line=None) -> Diagnostic:
-        return Diagnostic(code, message, self.answers.file, line or self.answers.line, 1, path, hint)
-
-    # Showing a question at a terminal -----------------------------------------
-    def _show(self, ask, path, node, default, required):
-        about = schema.describe(path) if path and not isinstance(path[-1], int) else ""
-        lines = ["", f"{ask}"]
-        if about and about.rstrip(".").lower() not in ask.lower() and "enum" not in node:
-            lines.append(f"  ({about})")
-        if "enum" in node:
-            width = max(len(v) for v in node["enum"])
-            for n, (value, words) in enumerate(schema.choices(path), 1):
-                lines.append(f"  {n:>2}. {value:<{width}}  {words}")
-        if default is not None:
-            lines.append(f"  [{_show_value(default)}]")
-        elif not required:
-            lines.append("  [optional: press Enter to leave it out]")
-        self.say("\n".join(lines))
+def _check_in_context(scheme: dict, path: tuple, value, policy) -> None:
+    """What the schema cannot say, checked on the scheme with this answer in
+    it: only problems this answer brings are its fault."""
+    if not path:
+        return
+    trial = copy.deepcopy(scheme)
+    set_field(trial, path, value)
+    before = {(d.code, d.path) for d in _context_problems(scheme, policy)}
+    for d in _context_problems(trial, policy):
+        if (d.code, d.path) not in before:
+            raise BadAnswer(d.message, d.hint)
 
 
-def _show_value(value) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
+def _context_problems(scheme: dict, policy) -> list[Diagnostic]:
+    lifespans = policy.lifespans if policy else None
+    problems = semantic_problems(Document(scheme, "<answers>"), lifespans)
+    if policy and "date" in scheme:
+        where = scheme.get("jurisdiction", "england")
+        if policy.edition_for(where, scheme["date"]) is None:
+            problems.append(policy.no_edition(where, scheme["date"], "<answers>"))
+    return problems
 
 
-def _required(path: tuple) -> bool:
+def count_node(group: Group) -> dict:
+    """What the answer to a group's 'how many?' may be: a whole number in range."""
+    low = schema.node_at(group.path).get("minItems", 0)
+    return {"type": "integer", "minimum": low, "maximum": MAX_ITEMS}
+
+
+def required(path: tuple) -> bool:
+    """Whether the scheme must have the field at ``path`` (a list item always is)."""
     if not path or isinstance(path[-1], int):
         return True
     parent = schema.node_at(path[:-1])
     return path[-1] in parent.get("required", ())
 
 
-def _get(data, path: tuple) -> dict:
+def item_at(data, path: tuple) -> dict:
     """The item at a path of the scheme so far ({} when not begun)."""
     for part in path:
         try:
@@ -398,7 +300,7 @@ def _get(data, path: tuple) -> dict:
     return data
 
 
-def _set(data: dict, path: tuple, value) -> None:
+def set_field(data: dict, path: tuple, value) -> None:
     """Set a field, creating the mappings and list items that lead to it
     (a list item is begun by its first answer, so no item is ever empty)."""
     node = data
@@ -411,41 +313,3 @@ def _set(data: dict, path: tuple, value) -> None:
         else:
             node = node.setdefault(part, empty)
     node[path[-1]] = value
-
-
-# --- the documented order -----------------------------------------------------
-
-def describe_flow() -> str:
-    """The questions in the order answers are read: `vires new --questions`."""
-    out = ["Answers are read in this order, one a line. An empty line takes the default",
-           "in brackets, or leaves an optional answer out; '-' leaves an optional answer",
-           "out; a choice may be given by its number or its name; lines starting with #",
-           "are skipped. When the answers end, the remaining questions take their defaults.", ""]
-    number = 0
-    for step in FLOW:
-        number += 1
-        if isinstance(step, Group):
-            out.append(f"{number:>2}. {format_path(step.path)}: {step.ask} [{step.default}]")
-            out.append(f"    then, for each {step.item}:")
-            for letter, question in zip("abcdefghij", step.questions):
-                out.append("      " + _describe_question(question, step.path + (0,) + question.path,
-                                                      letter + "."))
-        else:
-            out.append(f"{number:>2}. " + _describe_question(step, step.path, ""))
-    out.append(f"{number + 1:>2}. (after the file is written) {CHECK_QUESTION} [yes]")
-    return "\n".join(out) + "\n"
-
-
-def _describe_question(question: Question, path: tuple, mark: str) -> str:
-    node = schema.node_at(path)
-    name = format_path(path).replace("[0]", "[]")
-    if "enum" in node:
-        name += " (" + ", ".join(f"{n}={v}" for n, v in enumerate(node["enum"], 1)) + ")"
-    if callable(question.default):
-        tail = " [default worked out from earlier answers]"
-    elif question.default is not None:
-        tail = f" [{_show_value(question.default)}]"
-    else:
-        tail = " (required)" if _required(path) else " (optional)"
-    when = f"; {question.when_words}" if question.when_words else ""
-    return f"{mark} {name}: {question.ask}{tail}{when}".strip()

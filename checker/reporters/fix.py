@@ -3,12 +3,13 @@ what no longer applies and how to replay it; or, when there is none, what
 stands in the way and the closest attempts."""
 from __future__ import annotations
 
+from ..load.schema import body_label
 from ..rules.negotiation import Lever
-from ..vocabulary import VERDICT_WORDS
 from . import style
 from .json_report import dumps
 from .text import _wrap
 from .whatif import finding_lines
+from .words import VERDICT_WORDS, describe_change
 
 
 def replay_command(file: str, changes) -> str:
@@ -47,14 +48,14 @@ def render_text(report) -> str:
 def _fix_lines(n, attempt, comparison, file) -> list[str]:
     result = attempt.result
     lines = ["  " + style.heading(f"Fix {n}: ") + style.verdict(VERDICT_WORDS[result.verdict], result.verdict)]
-    lines += [_wrap(f"- {c.describe()}", "    ", "      ") for c in attempt.changes]
+    lines += [_wrap(f"- {describe_change(c)}", "    ", "      ") for c in attempt.changes]
     deciding = [f for f in comparison.disappeared if f.effect in ("ultra_vires", "refused")]
     if deciding:
         lines.append("    No longer applies:")
         for f in deciding:
             lines += finding_lines(f, "-", comparison.because.get(f.rule), indent="    ")
     if result.approvals_given:
-        given = "; ".join(f"{a.label} (rule {a.rule})" for a in result.approvals_given)
+        given = "; ".join(f"{body_label(a.body)} (rule {a.rule})" for a in result.approvals_given)
         lines.append(_wrap(f"Approvals formally given: {given}", "    ", "      "))
     if result.risks:
         lines.append(_wrap("Risks to watch: " + ", ".join(f.rule for f in result.risks), "    ", "      "))
@@ -82,7 +83,7 @@ def _no_fix_lines(report) -> list[str]:
             r = attempt.result
             lines.append("  " + style.verdict(r.verdict, r.verdict) + " (decided by "
                          + ", ".join(r.decided_by) + ")")
-            lines += [_wrap(f"- {c.describe()}", "    ", "      ") for c in attempt.changes]
+            lines += [_wrap(f"- {describe_change(c)}", "    ", "      ") for c in attempt.changes]
     else:
         lines.append(_wrap("No attempt came closer to valid than the scheme as it stands.", "  "))
     return lines

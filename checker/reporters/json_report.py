@@ -3,10 +3,28 @@ from __future__ import annotations
 
 import json
 
+from ..load.schema import body_label
+
 
 def dumps(data) -> str:
+    """Data as indented JSON text, keys in the order given, ending in a newline."""
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
+def approval_dict(approval) -> dict:
+    """The JSON form of an approval, with its body's label for people."""
+    out = approval.to_dict()
+    return {"body": out.pop("body"), "label": body_label(approval.body), **out}
+
+
+def result_dict(result) -> dict:
+    """The JSON form of a result, each approval with its body's label."""
+    out = result.to_dict()
+    for key in ("approvals_needed", "approvals_given"):
+        out[key] = [approval_dict(a) for a in getattr(result, key)]
+    return out
+
+
 def render_results(results) -> str:
-    return dumps([r.to_dict() for r in results])
+    """The JSON report: one object per result, in the order given."""
+    return dumps([result_dict(r) for r in results])

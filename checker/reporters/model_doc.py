@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..dates import is_open
 from ..load.schema import body_label
-from .casebook import GENERATED, PLACES, long_date
+from .casebook import GENERATED, place
+from .words import long_date
 
 EFFECT_WORDS = {
     "ultra_vires": "beyond powers (ultra vires)",
@@ -67,7 +68,7 @@ def render_model(policy, commons: dict, firing: dict) -> str:
     for edition in policy.editions:
         own = [r for r in edition.rules if not _common_key(r)]
         out += [f'<a id="{edition.id}"></a>', f"## {edition.title}", "",
-                f"`{edition.id}` · {PLACES[edition.jurisdiction]} · {_period(edition)}", "",
+                f"`{edition.id}` · {place(edition.jurisdiction)} · {_period(edition)}", "",
                 " ".join(edition.summary.split()), ""]
         if own:
             out += ["### Rules of this edition", ""]

@@ -6,15 +6,17 @@ from ..explore.precedents import FEATURES
 from . import style
 from .json_report import dumps
 from .text import _wrap
+from .words import FEATURE_WORDS
 
-MEASURE = ("Similarity is a weighted agreement: " + ", ".join(f"{words} ({w})" for _, w, words in FEATURES)
+MEASURE = ("Similarity is a weighted agreement: "
+           + ", ".join(f"{FEATURE_WORDS[name]} ({w})" for name, w in FEATURES)
            + ". A feature scores 1 when the two schemes agree and 0 when not; lists score their "
            "overlap (shared items over all items). See docs/whatif.md.")
 
 
 def render_json(result, precedents) -> str:
     return dumps({"file": result.file, "scheme": result.scheme, "verdict": result.verdict,
-                  "measure": {name: weight for name, weight, _ in FEATURES},
+                  "measure": {name: weight for name, weight in FEATURES},
                   "precedents": [p.to_dict() for p in precedents]})
 
 
@@ -41,7 +43,8 @@ def render_text(result, precedents) -> str:
         lines.append(_wrap("agrees on: " + (", ".join(p.agrees) or "nothing"), "     ", "       "))
         if p.differences:
             lines.append("     differs on:")
-            for feature, words, yours, theirs in p.differences:
+            for feature, yours, theirs in p.differences:
+                words = FEATURE_WORDS[feature]
                 if isinstance(yours, frozenset):
                     text = f"- {words}: only this scheme: {_value(yours)}; only {r.scheme}: {_value(theirs)}"
                 else:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import textwrap
 
 from ..evaluate.result import Result
-from ..vocabulary import STATUS_WORDS, VERDICT_WORDS
+from ..load.schema import body_label
 from . import style
+from .words import STATUS_WORDS, VERDICT_WORDS
 
 WIDTH = 88
 
@@ -34,11 +35,11 @@ def render_result(result: Result) -> str:
         lines += ["", style.heading("  Who still has to approve")]
         for a in result.approvals_needed:
             words = STATUS_WORDS[a.status] + (f": {a.reason}" if a.reason else "")
-            lines.append(_wrap(f"- {a.label}: {words} (rule {a.rule})", "  ", "    "))
+            lines.append(_wrap(f"- {body_label(a.body)}: {words} (rule {a.rule})", "  ", "    "))
     if result.approvals_given and result.verdict != "valid":
         lines += ["", style.heading("  Approvals already given")]
         for a in result.approvals_given:
-            lines.append(_wrap(f"- {a.label}: formally granted (rule {a.rule})", "  ", "    "))
+            lines.append(_wrap(f"- {body_label(a.body)}: formally granted (rule {a.rule})", "  ", "    "))
     if result.risks:
         lines += ["", style.heading("  Risks")]
         for f in result.risks:

@@ -2,14 +2,20 @@
 findings appeared or disappeared, in the rules' own words."""
 from __future__ import annotations
 
-from ..vocabulary import VERDICT_WORDS
+from ..load.schema import body_label
 from . import style
-from .json_report import dumps
+from .json_report import approval_dict, dumps, result_dict
 from .text import _wrap
+from .words import VERDICT_WORDS, describe_change
 
 
 def render_json(comparison) -> str:
-    return dumps(comparison.to_dict())
+    """The comparison as JSON, each approval with its body's label."""
+    data = comparison.to_dict()
+    data["before"], data["after"] = result_dict(comparison.before), result_dict(comparison.after)
+    data["approvals_now_given"] = [approval_dict(a) for a in comparison.now_given()]
+    data["approvals_now_needed"] = [approval_dict(a) for a in comparison.now_needed()]
+    return dumps(data)
 
 
 def finding_lines(finding, mark: str, because, indent: str = "  ") -> list[str]:
@@ -46,7 +52,7 @@ def contrast_lines(comparison) -> list[str]:
                              ("Approvals now needed", c.now_needed())):
         if approvals:
             lines += ["", style.heading(f"  {title}")]
-            lines += [_wrap(f"- {a.label} (rule {a.rule})", "  ", "    ") for a in approvals]
+            lines += [_wrap(f"- {body_label(a.body)} (rule {a.rule})", "  ", "    ") for a in approvals]
     if not (c.appeared or c.disappeared or c.now_given() or c.now_needed()):
         lines += ["", "  The same rules apply before and after: these changes make no difference."]
     decisive = [f for f in c.after.findings if f.rule in c.after.decided_by]
@@ -61,7 +67,7 @@ def render_text(comparison) -> str:
     c = comparison
     lines = [style.heading(f"{c.before.file or c.before.scheme}: {c.before.title}"),
              style.heading("  What if")]
-    lines += [_wrap(f"- {change.describe()}", "  ", "    ") for change in c.changes] or ["  (no changes)"]
+    lines += [_wrap(f"- {describe_change(change)}", "  ", "    ") for change in c.changes] or ["  (no changes)"]
     lines += [""] + verdict_lines(c.before, c.after)
     lines += contrast_lines(c)
     return "\n".join(lines) + "\n"

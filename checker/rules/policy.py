@@ -104,6 +104,16 @@ def _load_cached(directory: str) -> Policy:
     return policy
 
 
+def shared_sets(policy: Policy) -> dict[str, dict]:
+    """The title and summary of each shared rule set (common/*.yaml), by file stem."""
+    out = {}
+    for path in sorted((Path(policy.directory) / "common").glob("*.yaml")):
+        doc, _ = load_yaml(path)
+        data = doc.data if doc and isinstance(doc.data, dict) else {}
+        out[path.stem] = {"title": data.get("title", path.stem), "summary": data.get("summary", "")}
+    return out
+
+
 def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     """Read and check every file of a policy directory."""
     root = Path(directory)

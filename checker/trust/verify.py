@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..evaluate.result import VERDICTS
-from ..evaluate.verdict import DECISIVE, PRECEDENCE, decide
+from ..evaluate.verdict import DECISIVE, decide
 from ..explore.factspace import FactSpace, pairwise
 from ..rules.conditions import quantifiers
 from ..rules.facts import LISTS, scheme_facts
@@ -36,37 +36,34 @@ PAIR_CAP = 2_000  # most schemes a pair's product may have before a pairwise arr
 
 @dataclass
 class Overlap:
-    """Two verdict rules that fired for the same scheme, and who decided."""
+    """Two verdict rules that fired for the same scheme, and who decided.
+
+    How precedence settles them follows from their ``effects``: a stronger
+    effect decides (``checker.evaluate.verdict.PRECEDENCE``); two rules
+    requiring the ``same_approval`` are one approval, reported by the first;
+    otherwise both decide."""
 
     first: str
     second: str
-    precedence: str
+    effects: tuple[str, str]
+    same_approval: str | None = None
     schemes: int = 0
     decided: Counter = field(default_factory=Counter)
-
-    def to_dict(self) -> dict:
-        return {"rules": [self.first, self.second], "schemes": self.schemes,
-                "precedence": self.precedence, "decided_by": dict(sorted(self.decided.items()))}
 
 
 @dataclass
 class EditionReport:
+    """What verifying one edition found: schemes, verdicts, overlaps, failures."""
+
     edition: str
     schemes: int = 0
     seconds: float = 0.0
     verdicts: Counter = field(default_factory=Counter)
-    never_fired: list = field(default_factory=list)
-    never_decisive: list = field(default_factory=list)
-    overlaps: list = field(default_factory=list)
-    failures: list = field(default_factory=list)
-    design: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {"edition": self.edition, "schemes": self.schemes,
-                "seconds": round(self.seconds, 2), "design": self.design,
-                "verdicts": {v: self.verdicts[v] for v in VERDICTS},
-                "never_fired": self.never_fired, "never_decisive": self.never_decisive,
-                "overlaps": [o.to_dict() for o in self.overlaps], "failures": self.failures}
+    never_fired: list[str] = field(default_factory=list)
+    never_decisive: list[str] = field(default_factory=list)
+    overlaps: list[Overlap] = field(default_factory=list)
+    failures: list[dict] = field(default_factory=list)
+    design: dict[str, int] = field(default_factory=dict)
 
 
 def choices(space: FactSpace, cap: int = CAP):
@@ -155,7 +152,7 @@ def verify_edition(engine, edition, lifespans) -> EditionReport:
         for a, b in itertools.combinations(verdict_fired, 2):
             overlap = overlaps.get((a, b))
             if overlap is None:
-                overlap = overlaps[(a, b)] = Overlap(a, b, _precedence(edition, a, b))
+                overlap = overlaps[(a, b)] = _overlap(edition, a, b)
             overlap.schemes += 1
             who = [r for r in (a, b) if r in result.decided_by]
             overlap.decided[" and ".join(who) if who else "another rule"] += 1
@@ -168,14 +165,10 @@ def verify_edition(engine, edition, lifespans) -> EditionReport:
     return report
 
 
-def _precedence(edition, a, b) -> str:
+def _overlap(edition, a, b) -> Overlap:
     ra, rb = edition.rule(a), edition.rule(b)
-    if ra.effect != rb.effect:
-        high, low = sorted((ra, rb), key=lambda r: PRECEDENCE[r.effect])
-        return f"{high.effect} ({high.id}) over {low.effect} ({low.id})"
-    if ra.effect == "approval_required" and ra.body == rb.body:
-        return f"same approval ({ra.body}): the first rule in finding order reports it"
-    return f"both {ra.effect}: both decide"
+    same = ra.body if ra.effect == rb.effect == "approval_required" and ra.body == rb.body else None
+    return Overlap(a, b, (ra.effect, rb.effect), same)
 
 
 def _problems(result, fired, effects) -> list[str]:

@@ -5,17 +5,25 @@ sentences, the verdict and the rules that decided it, what the sources say
 (a case file's quoted ``sources``), the **approval chain** (the bodies whose
 approval the rules require, from the most local to the national, each with
 where it stands), the risks, the lawful routes and, where vires has them,
-the nearest precedents and the smallest fix. ``checker.reporters.markdown``
-and ``checker.reporters.html`` render it; nothing here formats.
+the nearest precedents and the smallest fix, which the caller finds
+(``PRECEDENTS`` of them, and a fix searched with ``FIX_SEARCH``) and passes
+in. It is worded here, for a committee; ``checker.reporters.markdown`` and
+``checker.reporters.html`` lay it out.
 """
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
 
-from .load import schema
-from .vocabulary import STATUS_WORDS, VERDICT_WORDS
+from ..load import schema
+from ..load.schema import body_label
+from .words import (
+    FEATURE_WORDS,
+    STATUS_WORDS,
+    VERDICT_WORDS,
+    describe_change,
+    long_date,
+)
 
 #: The order in which approvals are sought: from the most local body to the
 #: national ones (domain brief, "The bodies"). In the devolved nations the GPC
@@ -32,6 +40,10 @@ OUTCOMES = {
 }
 
 MAX_QUOTES = 4
+#: How many precedents a briefing shows.
+PRECEDENTS = 2
+#: A briefing shows one fix, searched as `vires fix` would; `vires fix` lists them all.
+FIX_SEARCH = {"max_changes": 3, "limit": 1}
 
 
 @dataclass(frozen=True)
@@ -88,12 +100,6 @@ def _reason(finding) -> Reason:
                   tuple(finding.sources))
 
 
-def plain_date(iso: str) -> str:
-    """'2 February 2017' for '2017-02-02'."""
-    day = datetime.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
-
-
 def _body_name(body: dict) -> str:
     return body.get("name") or schema.label(("proposers", 0, "kind"), body["kind"])
 
@@ -123,7 +129,7 @@ def describe_scheme(data: dict) -> list[str]:
         qualifiers.append(_lower(schema.label(("proposers", 0, "co_commissioning"), next(iter(levels)))))
     if qualifiers:
         who += " (" + "; ".join(qualifiers) + ")"
-    out = [f"Proposed by {who}, in {where}, dated {plain_date(data['date'])}."]
+    out = [f"Proposed by {who}, in {where}, dated {long_date(data['date'])}."]
     target = schema.label(("change", "target"), change["target"])
     how = ("change", "instrument")
     out.append(f"It changes {target} by this route: {_lower(schema.label(how, change['instrument']))}, "
@@ -138,9 +144,9 @@ def describe_scheme(data: dict) -> list[str]:
         cover.append(f"{change['points']} points")
     span = ""
     if data.get("effective_from"):
-        span = f" from {plain_date(data['effective_from'])}"
+        span = f" from {long_date(data['effective_from'])}"
     if data.get("effective_to"):
-        span += f" to {plain_date(data['effective_to'])}"
+        span += f" to {long_date(data['effective_to'])}"
     if cover or span:
         out.append(f"It covers {', '.join(cover) or 'the indicators named'}{',' if cover and span else ''}{span}.")
     if change.get("income") and change["income"] != "not_stated":
@@ -172,7 +178,7 @@ def _decision(decision: dict) -> str:
     status = {"granted": "agreed", "refused": "refused", "pending": "has been asked, no answer yet",
               "not_sought": "has not been asked"}[decision["status"]]
     how = f" {decision['formality']}ly" if decision.get("formality") and decision["status"] in ("granted", "refused") else ""
-    when = f" on {plain_date(decision['date'])}" if decision.get("date") else ""
+    when = f" on {long_date(decision['date'])}" if decision.get("date") else ""
     return f"{_body_name(decision['body'])} {status}{how}{when}"
 
 
@@ -192,7 +198,8 @@ def approval_chain(data: dict, result) -> tuple[Step, list[Step], str]:
     proposers = Step("proposers", _names(data["proposers"]), "proposes", "proposes")
     approvals = sorted(list(result.approvals_given) + list(result.approvals_needed),
                        key=lambda a: AUTHORITY.index(a.body) if a.body in AUTHORITY else len(AUTHORITY))
-    steps = [Step(a.body, a.label, a.status, STATUS_WORDS[a.status], a.rule, a.reason) for a in approvals]
+    steps = [Step(a.body, body_label(a.body), a.status, STATUS_WORDS[a.status], a.rule, a.reason)
+             for a in approvals]
     return proposers, steps, OUTCOMES[result.verdict]
 
 
@@ -205,9 +212,11 @@ def case_quotes(data: dict) -> list[Quote]:
     return out
 
 
-def build_briefing(checker, scheme, result, extras: bool = True) -> Briefing:
-    """Everything the briefing says; ``extras`` adds precedents and the
-    smallest fix when this installation of vires has them."""
+def build_briefing(scheme, result, precedents=None, fix=None) -> Briefing:
+    """The briefing on a checked scheme. ``precedents`` are the nearest
+    library cases (None: this installation has no case library, and the
+    briefing says so); ``fix`` is the report of a fix search (None: none was
+    made, as for a valid scheme)."""
     data = scheme.data
     headline, meaning = VERDICT_WORDS[result.verdict].split(": ", 1)
     decisive = [f for f in result.findings if f.rule in result.decided_by]
@@ -220,9 +229,26 @@ def build_briefing(checker, scheme, result, extras: bool = True) -> Briefing:
         risks=[_reason(f) for f in result.risks], routes=[_reason(f) for f in result.routes],
         quotes=rank_quotes(case_quotes(data), decisive)[:MAX_QUOTES],
     )
-    if extras:
-        from .briefing_extras import add_fix, add_precedents
-
-        add_precedents(briefing, checker, scheme, result)
-        add_fix(briefing, checker, scheme, result)
+    if precedents is None:
+        briefing.notes.append("No case library was found, so no precedents are shown.")
+    else:
+        briefing.precedents = [{
+            "case": p.result.scheme, "title": p.result.title, "verdict": p.result.verdict,
+            "similarity": round(p.score, 2),
+            "differences": [FEATURE_WORDS[feature] for feature, _, _ in p.differences[:3]],
+        } for p in precedents]
+    if fix is not None:
+        briefing.fix = _fix(fix, result)
     return briefing
+
+
+def _fix(report, result) -> dict:
+    """The smallest fix found, in words, or that none was within reach."""
+    if report.fixes:
+        attempt, comparison = report.fixes[0]
+        return {
+            "changes": [describe_change(c) for c in attempt.changes],
+            "verdict": attempt.result.verdict,
+            "no_longer": [f.rule for f in comparison.disappeared if f.effect in ("ultra_vires", "refused")],
+        }
+    return {"changes": [], "verdict": result.verdict, "no_longer": [], "none_within": report.max_changes}

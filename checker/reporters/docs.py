@@ -1,0 +1,25 @@
+"""The generated documentation: docs/cases.md from the case library and
+docs/model.md from the policy, so that neither can drift from what vires
+actually checks. `vires docs` runs the cases and writes, or checks, the
+texts ``render_docs`` returns.
+"""
+from __future__ import annotations
+
+from .casebook import render_casebook
+from .model_doc import render_model
+
+DOCS = ("cases.md", "model.md")
+
+
+def render_docs(policy, outcomes, shared: dict) -> dict[str, str]:
+    """File name -> text of each generated document, from the outcomes of
+    the case library and ``shared``, the title and summary of each shared
+    rule set (``checker.rules.policy.shared_sets``)."""
+    firing: dict[str, list[str]] = {}
+    for o in sorted(outcomes, key=lambda o: o.case.id):
+        for rule in o.result.finding_ids():
+            firing.setdefault(rule, []).append(o.case.id)
+    return {
+        "cases.md": render_casebook([(o.case, o.result) for o in outcomes]),
+        "model.md": render_model(policy, shared, firing),
+    }
