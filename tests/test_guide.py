@@ -82,7 +82,7 @@ def test_output_shown_in_the_guide_is_real(command, shown, walkthrough):
 
 
 def test_the_terminal_transcript_matches_the_interview():
-    from checker.commands.new import Answers, Interview
+    from checker.cli.new import Answers, Interview
     from checker.rules.policy import load_policy
 
     transcript = next(body for kind, body in BLOCKS if kind == "text" and "> " in body)

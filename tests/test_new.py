@@ -6,7 +6,7 @@ import yaml
 from conftest import CASES, REPO, run_vires
 
 from checker import check_file
-from checker.commands.new import Answers, Interview
+from checker.cli.new import Answers, Interview
 from checker.load import schema
 from checker.load.interview import FLOW, BadAnswer, Group, parse_answer
 from checker.load.scheme import CASE_KEYS

@@ -6,15 +6,17 @@ from typing import List, Optional
 
 import typer
 
-from ..cli import (
+from .common import (
     EXIT_BAD_INPUT,
     EXIT_NOT_VALID,
     EXIT_VALID,
     Format,
     PolicyOption,
-    app,
+    command_app,
     fail_input,
 )
+
+app = command_app()
 
 
 @app.command()

@@ -7,7 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from ..cli import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, app, fail_input
+from .common import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, command_app, fail_input
+
+app = command_app()
 
 
 class CaseFormat(str, Enum):

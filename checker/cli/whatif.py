@@ -7,7 +7,16 @@ from typing import List, Optional
 import typer
 from typer.core import TyperCommand
 
-from ..cli import EXIT_NOT_VALID, EXIT_VALID, Format, PolicyOption, app, fail_input
+from .common import (
+    EXIT_NOT_VALID,
+    EXIT_VALID,
+    Format,
+    PolicyOption,
+    command_app,
+    fail_input,
+)
+
+app = command_app()
 
 _OPS = {"set_": "set", "add": "add", "remove": "remove"}
 

@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
-from ..cli import EXIT_BAD_INPUT, EXIT_VALID, app
+from .common import EXIT_BAD_INPUT, EXIT_VALID, command_app
+
+app = command_app()
 
 
 class LintFormat(str, Enum):

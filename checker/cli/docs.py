@@ -6,7 +6,9 @@ from typing import Optional
 
 import typer
 
-from ..cli import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, app, fail_input
+from .common import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, command_app, fail_input
+
+app = command_app()
 
 
 @app.command()

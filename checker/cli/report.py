@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
-from ..cli import PolicyOption, app, fail_input
+from .common import PolicyOption, command_app, fail_input
+
+app = command_app()
 
 
 class ReportFormat(str, Enum):

@@ -17,7 +17,9 @@ from typing import Callable, Iterable, Optional
 
 import typer
 
-from ..cli import app, fail_input
+from .common import command_app, fail_input
+
+app = command_app()
 from ..diagnostics import Diagnostic, InputError
 from ..load import interview
 from ..load.interview import FLOW, SKIP, Group, Question

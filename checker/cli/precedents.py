@@ -6,7 +6,16 @@ from typing import Optional
 
 import typer
 
-from ..cli import EXIT_BAD_INPUT, EXIT_VALID, Format, PolicyOption, app, fail_input
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_VALID,
+    Format,
+    PolicyOption,
+    command_app,
+    fail_input,
+)
+
+app = command_app()
 
 
 @app.command()

@@ -1,0 +1,128 @@
+"""The `vires` app: its commands, each in its own module of this package and
+imported only when it runs, and the entry point that turns what goes wrong
+into exit codes.
+
+``COMMANDS`` is the table of commands, in the order `vires --help` lists
+them, each with its one-line help; command ``NAME`` lives in
+``checker/cli/NAME.py`` as a one-command typer app. The group below is
+click's lazily loading group (click's documented "LazyGroup" pattern): a
+command's module is imported the first time that command is asked for, so
+`vires check` imports no other command and `vires --help` none at all.
+tests/test_cli.py holds the table's help to each command's own.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterator, MutableMapping
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from ..diagnostics import InputError
+from .common import EXIT_BAD_INPUT, EXIT_BUG
+
+#: Every command: name -> the first paragraph of its help.
+COMMANDS = {
+    "check": "Check schemes: verdict, the rules that decided it, approvals, risks.",
+    "schema": "Print the scheme JSON Schema (for editors: # yaml-language-server: $schema=...).",
+    "test": "Run the cases: each must give its expected verdict, findings and approvals.",
+    "docs": "Generate the case library and powers model documents from the cases and the policy.",
+    "fix": "The smallest sets of changes that make a scheme valid.",
+    "lint": "Lint the policy: missing or unknown parts, rules that never fire or never decide, period gaps.",
+    "new": "Build a scheme file by answering plain questions, then check it.",
+    "precedents": "The nearest cases in the library, their outcome and the differences that matter.",
+    "report": "A one-page briefing: the scheme, the verdict and why, who must approve in order, the risks, "
+              "and the nearest precedents and smallest fix.",
+    "verify": "Check every combination of the values the rules distinguish: one verdict each, no engine error.",
+    "whatif": "What if the scheme were changed? The verdict before and after, and why.",
+}
+
+
+def load_command(name: str):
+    """The click command ``name``, imported from its module of this package."""
+    module = importlib.import_module(f"{__package__}.{name}")
+    return typer.main.get_command(module.app)
+
+
+class _Commands(MutableMapping):
+    """The commands by name, in table order; each is imported the first time
+    it is looked up, so listing the names (help, 'did you mean') imports none."""
+
+    def __init__(self):
+        self._loaded: dict = {}
+
+    def __getitem__(self, name: str):
+        if name not in COMMANDS:
+            raise KeyError(name)
+        if name not in self._loaded:
+            self._loaded[name] = load_command(name)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("the commands of vires are fixed by COMMANDS")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS)
+
+
+class LazyGroup(TyperGroup):
+    """The `vires` group: its commands come from ``COMMANDS``, imported when used."""
+
+    def __init__(self, **attrs):
+        super().__init__(**attrs)
+        self.commands = _Commands()
+
+    def list_commands(self, ctx) -> list[str]:
+        """The command names, in table order, without importing any."""
+        return list(COMMANDS)
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The help's list of commands, from the table, without importing any."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, TyperCommand(name, help=words).get_short_help_str(limit))
+                for name, words in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+app = typer.Typer(cls=LazyGroup, add_completion=False, pretty_exceptions_enable=False,
+                  no_args_is_help=True, rich_markup_mode=None,
+                  help="vires: is a local change to the GP contract within the powers of the bodies involved?")
+
+
+@app.callback()
+def _vires() -> None:
+    # typer makes a group only for an app with a callback or several commands;
+    # this app registers its commands through the group, so it has a callback.
+    pass
+
+
+def main() -> None:
+    """The console entry point: bad input exits 2 with located messages; a
+    bug exits 3 with a one-line report instead of a traceback."""
+    try:
+        app()
+    except InputError as err:
+        from ..reporters.diagnostics import render_diagnostics
+
+        typer.echo(render_diagnostics(err.diagnostics), err=True, nl=False)  # strips colour off a terminal
+        sys.exit(EXIT_BAD_INPUT)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as err:  # a bug: say so plainly
+        if os.environ.get("VIRES_DEBUG"):
+            raise
+        sys.stderr.write(f"vires: internal error: {type(err).__name__}: {err}\n"
+                         "This is a bug in vires, not in your file. Set VIRES_DEBUG=1 "
+                         "to see the details, and please report it.\n")
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,35 @@
+"""What every `vires` command shares: the exit codes, the --format and
+--policy options, and how bad input ends a command."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import NoReturn
+
+import typer
+
+EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+
+class Format(str, Enum):
+    """The output formats of check (and, but for table, of fix, precedents and whatif)."""
+
+    text = "text"
+    json = "json"
+    table = "table"
+
+
+PolicyOption = typer.Option(None, "--policy", help="Policy folder to use instead of the shipped one.",
+                            show_default=False)
+
+
+def command_app() -> typer.Typer:
+    """The typer app that holds one command, made as the `vires` app is made."""
+    return typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+def fail_input(diagnostics) -> NoReturn:
+    """Print the diagnostics on stderr and end the command with exit 2 (bad input)."""
+    from ..reporters.diagnostics import render_diagnostics
+
+    typer.echo(render_diagnostics(diagnostics), err=True, nl=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
