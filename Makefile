@@ -20,7 +20,10 @@ run: install
 	@# Non-valid verdicts are results, not failures: only exit 2 (bad input) fails.
 	$(BIN)/vires check --format table cases/*.yaml; rc=$$?; [ $$rc -le 1 ]
 
+# Static checks first (unused names, import order, types), then the tests.
 test: install
+	$(BIN)/ruff check checker tests bench
+	$(BIN)/mypy checker
 	$(BIN)/python -m pytest
 
 bench: install

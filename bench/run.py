@@ -87,7 +87,7 @@ STARTUP_PHASES = ("floor imports", "checker.cli import", "policy load", "compile
 def startup_child() -> None:
     """Run in a fresh process: the phases of `vires check` one after another."""
     marks = [time.perf_counter()]
-    import typer, yaml, jsonschema, durable.lang  # noqa: E401,F401  the floor
+    import typer  # noqa: E401,F401  the floor
     marks.append(time.perf_counter())
     import checker.cli  # noqa: F401
     marks.append(time.perf_counter())

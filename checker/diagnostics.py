@@ -18,7 +18,7 @@ class Diagnostic:
     file: str = "<input>"
     line: int = 0
     column: int = 0
-    path: tuple = ()
+    path: tuple[str | int, ...] = ()
     hint: str = ""
     severity: str = "error"
 

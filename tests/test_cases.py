@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CASES, REPO, run_vires
 
 from checker.evaluate.cases import coverage, run_case, run_cases
 from checker.evaluate.checker import checker_for
@@ -18,6 +17,7 @@ from checker.reporters.cases import render_failure
 from checker.reporters.docs import render_docs
 from checker.rules.policy import shared_sets
 from checker.trust.provenance import check_quotes, is_article, normalise
+from conftest import CASES, REPO, run_vires
 
 SOURCES = REPO.parent / "shared" / "sources"
 CASE_FILES = sorted(CASES.glob("*.yaml"))

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import checker
 import reference_evaluator as ref
-from checker.rules.policy import default_policy_dir
 from checker.load.schema import load_schema
+from checker.rules.policy import default_policy_dir
 
 SCHEMA = load_schema("scheme")
 PROPS = SCHEMA["properties"]
@@ -28,6 +28,7 @@ LIFESPANS = ref._read(POLICY / "bodies.yaml")["bodies"]
 LAST_DAY = dt.date(2027, 3, 31)
 #: Per CI run: 10,000 examples in all (measured: see docs/trust.md).
 import os
+
 EXAMPLES = int(os.environ.get("VIRES_EXAMPLES", "10000"))
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from checker.evaluate.checker import checker_for
 from checker.explore.fix import find_fixes
-from checker.rules.policy import read_policy
 from checker.explore.whatif import change_from_dict, compare
+from checker.rules.policy import read_policy
 from conftest import CASES, REPO, run_vires
 
 ALL_CASES = sorted(CASES.glob("*.yaml"))
@@ -86,7 +86,7 @@ def test_a_refusal_of_record_is_not_fixed_and_the_report_says_why():
 
 
 def test_closest_attempts_rank_pending_before_refused_before_ultra_vires():
-    from checker.explore.fix import Attempt, CLOSENESS
+    from checker.explore.fix import CLOSENESS, Attempt
     assert CLOSENESS["pending"] < CLOSENESS["refused"] < CLOSENESS["ultra_vires"]
     class R:  # a minimal stand-in for a Result
         def __init__(self, verdict):

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from conftest import REPO, VIRES
 
 GUIDE = (REPO / "docs" / "guide.md").read_text()

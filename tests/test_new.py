@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import CASES, REPO, run_vires
 
 from checker import check_file
 from checker.cli.new import Answers, Interview
 from checker.load import schema
+from checker.load.casefile import CASE_KEYS
 from checker.load.interview import FLOW, BadAnswer, Group, parse_answer
-from checker.load.scheme import CASE_KEYS
 from checker.load.yamlfile import parse_yaml
 from checker.reporters.scheme_yaml import render_scheme
 from checker.rules.policy import load_policy
+from conftest import CASES, REPO, run_vires
 
 EXAMPLES = REPO / "docs" / "examples"
 BUILT = ["leeds-2017", "somerset-2014-enhanced-service", "cumbria-2014"]

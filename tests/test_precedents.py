@@ -5,10 +5,10 @@ import json
 import shutil
 
 import pytest
-from conftest import CASES, run_vires
 
 from checker.evaluate.checker import checker_for
 from checker.explore.precedents import FEATURES, agreement, load_library, nearest
+from conftest import CASES, run_vires
 
 ALL_CASES = sorted(CASES.glob("*.yaml"))
 

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+
 from conftest import CASES, run_vires
 
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").is_file() and "/usr/bin/chromium") or None

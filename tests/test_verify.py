@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import time
 
-from conftest import REPO, run_vires
-
 from checker.reporters.verify import precedence_words
 from checker.rules.engine import EngineError, RuleEngine
 from checker.rules.policy import load_policy
 from checker.trust.verify import verify_edition, verify_policy
+from conftest import REPO, run_vires
 
 SHADOWED = REPO / "tests" / "broken_policies" / "shadowed"
 

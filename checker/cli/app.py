@@ -50,7 +50,7 @@ class _Commands(MutableMapping):
     """The commands by name, in table order; each is imported the first time
     it is looked up, so listing the names (help, 'did you mean') imports none."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._loaded: dict = {}
 
     def __getitem__(self, name: str):

@@ -20,7 +20,7 @@ class Outcome:
 
     case: Case
     result: Result
-    failures: list = field(default_factory=list)
+    failures: list[tuple[str, object, object]] = field(default_factory=list)  # (what, expected, got)
 
     @property
     def passed(self) -> bool:
@@ -61,7 +61,7 @@ def run_cases(checker, paths) -> tuple[list[Outcome], list[Diagnostic]]:
             cases.append(load_case(checker, path))
         except InputError as err:
             problems += err.diagnostics
-    seen = {}
+    seen: dict[str, str] = {}
     for case in cases:
         if case.id in seen:
             problems.append(case.scheme.doc.diagnostic(
@@ -85,7 +85,7 @@ class Uncovered:
     statement: str
     file: str
     line: int
-    editions: tuple
+    editions: tuple[str, ...]
 
 
 def coverage(policy, outcomes: list[Outcome]) -> list[Uncovered]:

@@ -28,7 +28,7 @@ class Checker:
         data = scheme.data
         edition = self.policy.edition_for(data["jurisdiction"], data["date"])
         if edition is None:
-            where = scheme.doc.locate(("date",)) if scheme.doc else (0, 0)
+            where = scheme.doc.locate(("date",))
             raise InputError([self.policy.no_edition(data["jurisdiction"], data["date"], scheme.file,
                                                      where[0], where[1])])
         return edition
@@ -42,13 +42,13 @@ class Checker:
 
     def load(self, path) -> Scheme:
         scheme, problems = load_scheme(path, self.policy.lifespans)
-        if problems:
+        if problems or scheme is None:
             raise InputError(problems)
         return scheme
 
     def from_data(self, data, file="<data>") -> Scheme:
         scheme, problems = scheme_from_data(data, file, self.policy.lifespans)
-        if problems:
+        if problems or scheme is None:
             raise InputError(problems)
         return scheme
 

@@ -6,7 +6,7 @@ same input always gives byte-identical output.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 VERDICTS = ("ultra_vires", "refused", "pending", "valid")
 
@@ -19,7 +19,7 @@ class Finding:
     effect: str
     statement: str
     basis: str
-    sources: tuple
+    sources: tuple[str, ...]
     body: str | None = None
 
     def to_dict(self) -> dict:
@@ -53,14 +53,13 @@ class Result:
     verdict: str
     edition: str
     edition_title: str
-    decided_by: list
-    findings: list
-    approvals_needed: list
-    approvals_given: list
-    risks: list
-    routes: list
+    decided_by: list[str]
+    findings: list[Finding]
+    approvals_needed: list[Approval]
+    approvals_given: list[Approval]
+    risks: list[Finding]
+    routes: list[Finding]
     file: str = ""
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {

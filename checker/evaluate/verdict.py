@@ -43,9 +43,11 @@ def decide(edition: Edition, fired: list[str], data: dict) -> Result:
     rules.sort(key=lambda r: PRECEDENCE[r.effect])  # stable: policy order within an effect
     findings = [Finding(r.id, r.effect, r.statement, r.basis, r.sources, r.body) for r in rules]
 
-    needed, given, seen = [], [], set()
-    for f in findings:
-        if f.effect != "approval_required" or f.body in seen:
+    needed: list[Approval] = []
+    given: list[Approval] = []
+    seen = set()
+    for f in findings:  # (reading the policy makes every approval_required rule name a body)
+        if f.effect != "approval_required" or f.body is None or f.body in seen:
             continue
         seen.add(f.body)
         status, reason = approval_status(data.get("decisions", []), f.body)

@@ -32,9 +32,9 @@ SCALAR_DIMENSIONS = {
 @dataclass(frozen=True)
 class Dimension:
     name: str
-    values: tuple  # each a tuple of (scheme path, value) assignments; () = left out
-    labels: tuple
-    short: tuple = ()  # indices of the values used when lists must be short (0..1 items)
+    values: tuple[tuple, ...]  # each a tuple of (scheme path, value) assignments; () = left out
+    labels: tuple[str, ...]
+    short: tuple[int, ...] = ()  # indices of the values used when lists must be short (0..1 items)
 
     def indices(self, short=False):
         return self.short if short and self.short else tuple(range(len(self.values)))
@@ -57,9 +57,9 @@ class FactSpace:
         self.edition = edition
         self.lifespans = lifespans or {}
         self.max_list = max_list
-        self.atoms = {}  # dimension -> [(list, field, op, value)]
-        self.rule_dims = {}  # what a rule's verdict depends on
-        self.condition_dims = {}  # what its firing depends on
+        self.atoms: dict[str, list[tuple]] = {}  # dimension -> [(list, field, op, value)]
+        self.rule_dims: dict[str, tuple[str, ...]] = {}  # what a rule's verdict depends on
+        self.condition_dims: dict[str, tuple[str, ...]] = {}  # what its firing depends on
         for rule in edition.rules:
             dims = []
             for atom in atoms(rule.when):

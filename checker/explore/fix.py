@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 
 from ..dates import next_contract_year
 from ..diagnostics import Diagnostic, InputError
-from ..evaluate.result import VERDICTS
+from ..evaluate.result import VERDICTS, Finding, Result
 from ..evaluate.verdict import DECISIVE
 from ..load.schema import find_node, fixed_values
 from ..rules.facts import LISTS, scheme_facts
 from ..rules.negotiation import Lever, Negotiation, Record, covers
 from .whatif import (
     Change,
+    Comparison,
     changed_facts,
     changed_scheme,
     explain,
@@ -42,9 +43,11 @@ CLOSENESS = {verdict: len(VERDICTS) - 1 - rank for rank, verdict in enumerate(VE
 
 @dataclass
 class Attempt:
-    changes: tuple
-    result: object
-    order: tuple  # candidate indices: the deterministic tie-break
+    """One combination of changes tried, and the result it gave."""
+
+    changes: tuple[Change, ...]
+    result: Result
+    order: tuple[int, ...]  # candidate indices: the deterministic tie-break
 
     def rank(self) -> tuple:
         return (CLOSENESS[self.result.verdict], len(self.result.decided_by), len(self.changes),
@@ -53,13 +56,15 @@ class Attempt:
 
 @dataclass
 class FixReport:
-    before: object
-    fixes: list = field(default_factory=list)       # [(Attempt, Comparison)]
-    closest: list = field(default_factory=list)     # [Attempt]
+    """What a fix search found: the smallest fixes or, if none, the closest attempts and why."""
+
+    before: Result
+    fixes: list[tuple[Attempt, Comparison]] = field(default_factory=list)
+    closest: list[Attempt] = field(default_factory=list)
     max_changes: int = 3
     candidates: int = 0
     tried: int = 0
-    blockers: list = field(default_factory=list)    # [(finding, [(fact, entry)])]
+    blockers: list[tuple[Finding, list]] = field(default_factory=list)  # [(finding, [(fact, entry)])]
 
     def to_dict(self) -> dict:
         return {
@@ -96,7 +101,8 @@ def find_fixes(checker, scheme, max_changes: int = 3, limit: int | None = None, 
     candidates = candidate_changes(scheme, negotiation, free)
     candidates = _relevant(checker, scheme, edition, candidates)
     report.candidates = len(candidates)
-    fixes, attempts = [], []
+    fixes: list[_Found] = []
+    attempts: list[Attempt] = []
     for size in range(1, max_changes + 1):
         for combo in itertools.combinations(range(len(candidates)), size):
             if _conflict([candidates[i] for i in combo]) or any(f.order <= frozenset(combo) for f in fixes):
@@ -239,14 +245,14 @@ def _freed_changes(scheme, negotiation: Negotiation, path: str) -> list[Change]:
 
 
 def _free_error(scheme, path, message, hint):
-    line, column = scheme.doc.locate(split_path(path)) if scheme.doc else (0, 0)
+    line, column = scheme.doc.locate(split_path(path))
     return InputError([Diagnostic("fix.bad_free", f"--free {path}: {message}", scheme.file, line, column,
                                   split_path(path), hint)])
 
 
 def expand(data, parts) -> list[tuple]:
     """Concrete paths for a pattern: * becomes each existing item's number."""
-    paths = [()]
+    paths: list[tuple] = [()]
     for part in parts:
         nxt = []
         for p in paths:

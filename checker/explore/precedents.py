@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, display_path
+from ..evaluate.result import Result
 
 #: (feature, weight). Documented in docs/whatif.md; the reports' words for
 #: each feature are checker.reporters.words.FEATURE_WORDS.
@@ -61,12 +62,14 @@ def agreement(a, b) -> float:
 
 @dataclass
 class Precedent:
+    """A library case near a scheme: its result, how similar, where they agree and differ."""
+
     file: str
-    result: object
+    result: Result
     summary: str
     score: float
-    agrees: list       # feature names
-    differences: list  # (feature, yours, theirs), heaviest first
+    agrees: list[str]  # feature names
+    differences: list[tuple]  # (feature, yours, theirs), heaviest first
 
     def to_dict(self) -> dict:
         return {

@@ -18,12 +18,10 @@ import shlex
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Diagnostic, InputError, format_path
-from ..evaluate.result import Result
+from ..evaluate.result import Finding, Result
 from ..load.yamlfile import Document, parse_yaml
 from ..rules.conditions import fields_of
 from ..rules.facts import LISTS, scheme_facts
-
-OPS = ("set", "add", "remove")
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Change:
         return split_path(self.path)
 
     def to_dict(self) -> dict:
-        out = {"op": self.op, "path": self.path}
+        out: dict[str, object] = {"op": self.op, "path": self.path}
         if self.op != "remove":
             out["value"] = self.value
         return out
@@ -66,7 +64,7 @@ def yaml_text(value) -> str:
 
     if isinstance(value, str) and value.strip() == value and value:
         doc, problems = parse_yaml(value)
-        if not problems and doc.data == value:  # plain text and dates need no quotes here
+        if doc is not None and not problems and doc.data == value:  # plain text and dates need no quotes here
             return value
     text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10_000)
     return text.strip().removesuffix("...").strip()
@@ -92,7 +90,7 @@ def parse_option(op: str, text: str, file: str) -> Change:
         if not raw.strip():
             raise _bad(file, where, "no value after '='", "write a value; '' is empty text")
         doc, problems = parse_yaml(raw, where)
-        if problems:
+        if problems or doc is None:
             raise InputError([replace(p, file=file, line=0, column=0,
                                       message=f"{where}: the value is not valid YAML: {p.message}")
                               for p in problems])
@@ -198,7 +196,7 @@ def changed_scheme(checker, scheme, changes):
 
 
 def _relocate(d: Diagnostic, scheme, changes) -> Diagnostic:
-    line, column = scheme.doc.locate(d.path) if scheme.doc else (d.line, d.column)
+    line, column = scheme.doc.locate(d.path)
     culprits = [c for c in changes if _related(c.parts, tuple(d.path))] or list(changes)
     after = ", ".join(c.option(quote=False) for c in culprits)
     return replace(d, line=line, column=column, message=f"after {after}: {d.message}")
@@ -215,10 +213,10 @@ class Comparison:
 
     before: Result
     after: Result
-    changes: list
-    appeared: list = field(default_factory=list)
-    disappeared: list = field(default_factory=list)
-    because: dict = field(default_factory=dict)  # rule id -> changed facts its condition tests
+    changes: list[Change]
+    appeared: list[Finding] = field(default_factory=list)
+    disappeared: list[Finding] = field(default_factory=list)
+    because: dict[str, list[str]] = field(default_factory=dict)  # rule id -> changed facts its condition tests
 
     def finding_dict(self, finding) -> dict:
         out = finding.to_dict()
@@ -275,7 +273,7 @@ def changed_facts(before: dict, after: dict, prefix: str = "") -> list[str]:
     out = []
     for key in before:
         name = prefix + key
-        old, new = before[key], after.get(key)
+        old, new = before[key], after[key]  # fact records are total: both have every key
         if isinstance(old, dict):
             out += changed_facts(old, new, name + ".")
         elif isinstance(old, list) and name in LISTS:

@@ -19,6 +19,8 @@ from .scheme import Scheme
 from .validate import validate_document
 
 MAX_QUOTE_WORDS = 25
+#: Keys a case file adds to a scheme; `vires check` ignores them.
+CASE_KEYS = ("expect", "sources", "assumptions", "summary", "hypothetical", "question")
 
 
 @dataclass
@@ -26,8 +28,8 @@ class Case:
     scheme: Scheme
     expect: dict
     summary: str
-    sources: list
-    assumptions: list
+    sources: list[dict]
+    assumptions: list[dict]
     hypothetical: bool = False
     question: str = ""
 

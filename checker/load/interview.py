@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..dates import contract_year, is_date
 from ..diagnostics import Diagnostic, did_you_mean
@@ -42,7 +42,7 @@ MAX_ITEMS = 20
 class Question:
     """A question for one field of the scheme, named by its path."""
 
-    path: tuple
+    path: tuple[str, ...]
     ask: str
     default: object = None  # a value, or a function of the answers so far
     when: Callable | None = None  # (scheme so far, item) -> ask it?
@@ -53,10 +53,10 @@ class Question:
 class Group:
     """A list of the scheme: how many items, then its questions for each item."""
 
-    path: tuple
+    path: tuple[str, ...]
     ask: str
     item: str  # what one item is called: "proposer"
-    questions: tuple
+    questions: tuple[Question, ...]
     default: int = 0
 
 
@@ -303,9 +303,9 @@ def item_at(data, path: tuple) -> dict:
 def set_field(data: dict, path: tuple, value) -> None:
     """Set a field, creating the mappings and list items that lead to it
     (a list item is begun by its first answer, so no item is ever empty)."""
-    node = data
+    node: Any = data
     for part, following in zip(path, path[1:]):
-        empty = [] if isinstance(following, int) else {}
+        empty: list | dict = [] if isinstance(following, int) else {}
         if isinstance(part, int):
             if part == len(node):
                 node.append(empty)

@@ -12,35 +12,25 @@ from dataclasses import dataclass
 from ..dates import is_open
 from ..diagnostics import Diagnostic
 from .validate import validate_document
-from .yamlfile import Document, load_yaml, parse_yaml
-
-#: Keys a case file adds to a scheme; `vires check` ignores them.
-CASE_KEYS = ("expect", "sources", "assumptions", "summary", "hypothetical", "question")
+from .yamlfile import Document, load_yaml
 
 
 @dataclass
 class Scheme:
+    """A scheme that is valid input: its data, its file and the document it was read from."""
+
     data: dict
     file: str
-    doc: Document | None = None
+    doc: Document
 
     @property
     def id(self) -> str:
         return self.data.get("id", "")
 
-    def facts(self) -> dict:
-        """The scheme without the case-file keys."""
-        return {k: v for k, v in self.data.items() if k not in CASE_KEYS}
-
 
 def load_scheme(path, lifespans=None, file=None) -> tuple[Scheme | None, list[Diagnostic]]:
     file = file or str(path)
     doc, problems = load_yaml(path, file)
-    return _from_document(doc, problems, lifespans)
-
-
-def parse_scheme(text: str, file: str = "<input>", lifespans=None):
-    doc, problems = parse_yaml(text, file)
     return _from_document(doc, problems, lifespans)
 
 

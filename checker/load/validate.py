@@ -123,8 +123,8 @@ def _explain(error, doc: Document, prefix: str):
             f"{prefix}.bad_value", f"'{error.instance}' is not an allowed value for {where}",
             path, did_you_mean(error.instance, schema["enum"]))
     elif kind == "type":
-        want = schema["type"]
-        want = " or ".join(_TYPE_WORDS.get(t, t) for t in (want if isinstance(want, list) else [want]))
+        types: list[str] = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        want = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
         yield doc.diagnostic(
             f"{prefix}.wrong_type", f"{where} should be {want}, not {_describe(error.instance)}",
             path, _type_hint(want, error.instance))

@@ -13,6 +13,7 @@ Hostile input is refused before it can cost anything: files over
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -38,10 +39,10 @@ _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 class Document:
     """Plain data read from a YAML file, with the position of every value."""
 
-    data: object
+    data: Any  # plain data of any shape: a mapping, a list, text, a number...
     file: str
-    marks: dict = field(default_factory=dict)
-    key_marks: dict = field(default_factory=dict)
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, path, key=False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its key), or of its
@@ -110,7 +111,7 @@ def load_yaml(path, file=None) -> tuple[Document | None, list[Diagnostic]]:
     """Load one YAML document from a file path."""
     file = file or str(path)
     text, problems = read_text(path, file)
-    if problems:
+    if problems or text is None:
         return None, problems
     return parse_yaml(text, file)
 

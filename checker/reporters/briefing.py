@@ -51,7 +51,7 @@ class Reason:
     rule: str
     statement: str
     basis: str
-    sources: tuple
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -81,18 +81,18 @@ class Briefing:
     headline: str           # "ULTRA VIRES"
     meaning: str            # "beyond the powers of the bodies involved"
     edition_title: str
-    sentences: list
+    sentences: list[str]
     summary: str
-    why: list
+    why: list[Reason]
     proposers: Step
-    chain: list
+    chain: list[Step]
     outcome: str
-    risks: list
-    routes: list
-    quotes: list
-    precedents: list | None = None  # None: not available in this installation
+    risks: list[Reason]
+    routes: list[Reason]
+    quotes: list[Quote]
+    precedents: list[dict] | None = None  # None: not available in this installation
     fix: dict | None = None          # None: not available, or nothing to fix
-    notes: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _reason(finding) -> Reason:

@@ -8,8 +8,6 @@ from __future__ import annotations
 from .casebook import render_casebook
 from .model_doc import render_model
 
-DOCS = ("cases.md", "model.md")
-
 
 def render_docs(policy, outcomes, shared: dict) -> dict[str, str]:
     """File name -> text of each generated document, from the outcomes of

@@ -71,7 +71,7 @@ def _no_fix_lines(report) -> list[str]:
         lines += ["", style.heading("  What stands in the way")]
         for finding, facts in report.blockers:
             lines += finding_lines(finding, "*", None)
-            record = {}
+            record: dict[str, str] = {}
             for name, entry in facts:
                 if entry is not None and not isinstance(entry, Lever):
                     record.setdefault(entry.path, entry.why)

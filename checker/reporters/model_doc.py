@@ -74,7 +74,7 @@ def render_model(policy, commons: dict, firing: dict) -> str:
             out += ["### Rules of this edition", ""]
             for rule in own:
                 out += _rule(rule, firing.get(rule.id, []))
-        included = {}
+        included: dict[str, list] = {}
         for rule in edition.rules:
             key = _common_key(rule)
             if key:

@@ -18,9 +18,5 @@ def dim(text: str) -> str:
     return click.style(text, dim=True)
 
 
-def warn(text: str) -> str:
-    return click.style(text, fg="yellow")
-
-
 def error(text: str) -> str:
     return click.style(text, fg="red", bold=True)

@@ -14,7 +14,7 @@ def render_results(results) -> str:
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]), row[3]]
         cells[0] = style.verdict(cells[0], row[0])
         out.append("  ".join(cells))
-    counts = {}
+    counts: dict[str, int] = {}
     for r in results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))

@@ -180,7 +180,7 @@ def _test(name, op, value):
 def flatten(facts: dict, signatures: dict) -> dict:
     """Nested facts to durable's flat form: scalars under joined names, list
     items as their signatures, each list ending with the padding item."""
-    out = {}
+    out: dict = {}
     _flatten_into(out, facts, "", signatures)
     return out
 
@@ -207,10 +207,10 @@ class RuleEngine:
         self.memo = Memo(memo_size)  # off unless asked for: the shared Checker asks
         self._sessions = itertools.count(1)
         self._fired: list | None = None
-        self._names = {}
-        self._rule_ids = {}
-        self._editions = {}  # ruleset name -> edition
-        self._signatures = {}  # ruleset name -> the item signatures its rules test
+        self._names: dict[str, str] = {}  # edition id -> ruleset name
+        self._rule_ids: dict[str, list[str]] = {}  # edition id -> its rule ids, in policy order
+        self._editions: dict = {}  # ruleset name -> edition
+        self._signatures: dict[str, dict] = {}  # ruleset name -> the item signatures its rules test
         for edition in policy.editions:
             name = f"vires{next(_ruleset_names)}_{edition.id}"
             self._names[edition.id] = name

@@ -142,11 +142,3 @@ def _body(body: dict) -> dict:
     else:
         co = "not_applicable"
     return {"kind": body["kind"], "co_commissioning": co}
-
-
-def get_path(facts: dict, path: str):
-    """The value at a dotted path in a nested fact record."""
-    node = facts
-    for part in path.split("."):
-        node = node[part]
-    return node

@@ -11,11 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, did_you_mean
-from ..load.schema import fields_under, find_node, fixed_values
+from ..load.schema import fields_under, find_node, fixed_values, node_at
 from ..load.validate import validate_document, value_problem
 from ..load.yamlfile import load_yaml
-
-TRY_KEYWORDS = ("schema", "next_contract_year")
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class Lever:
 
     path: str
     op: str
-    values: object  # a tuple of values, or one of TRY_KEYWORDS
+    values: tuple | str  # a tuple of values, or 'schema' or 'next_contract_year'
     label: str
     why: str
 
@@ -40,8 +38,8 @@ class Record:
 
 @dataclass(frozen=True)
 class Negotiation:
-    levers: tuple
-    records: tuple
+    levers: tuple[Lever, ...]
+    records: tuple[Record, ...]
 
     @classmethod
     def from_policy(cls, data: dict) -> "Negotiation":
@@ -122,7 +120,7 @@ def _check_entry(doc, kind, i, entry) -> list[Diagnostic]:
         if node.get("type") != "array":
             return [doc.diagnostic("negotiation.not_a_list", f"'{entry['path']}' is not a list, so nothing can be added",
                                    where + ("op",), "use op: set")]
-        node = find_node(parts + ["*"])
+        node = node_at(parts + ["*"])
     if values == "schema":
         if fixed_values(node) is None:
             return [doc.diagnostic("negotiation.no_choices",
@@ -147,4 +145,3 @@ def _check_entry(doc, kind, i, entry) -> list[Diagnostic]:
 def _hint(node) -> str:
     choices = fixed_values(node)
     return ("expected one of: " + ", ".join(map(str, choices))) if choices else "see `vires schema`"
-

@@ -24,7 +24,7 @@ class Rule:
     id: str
     statement: str
     basis: str
-    sources: tuple
+    sources: tuple[str, ...]
     when: dict = field(compare=False, hash=False)
     effect: str = "risk"
     body: str | None = None
@@ -40,7 +40,7 @@ class Edition:
     start: str
     end: str
     summary: str
-    rules: tuple
+    rules: tuple[Rule, ...]
     file: str = ""
 
     def covers(self, jurisdiction: str, date: str) -> bool:
@@ -53,8 +53,8 @@ class Edition:
 @dataclass(frozen=True)
 class Policy:
     directory: str
-    editions: tuple
-    lifespans: dict = field(compare=False, hash=False)
+    editions: tuple[Edition, ...]
+    lifespans: dict[str, dict] = field(compare=False, hash=False)
     negotiation: dict = field(compare=False, hash=False, default_factory=dict)
 
     def edition_for(self, jurisdiction: str, date: str) -> Edition | None:
@@ -228,7 +228,7 @@ def _edition(entry, commons, problems) -> Edition | None:
     for name in data.get("include", []):
         if name in commons:
             rules += _rules(commons[name]["doc"])
-    seen = {}
+    seen: dict[str, str] = {}
     for rule in rules:
         if rule.id in seen:
             problems.append(Diagnostic(

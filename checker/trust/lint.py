@@ -47,8 +47,8 @@ RENAMED_IN_CONDITIONS = {"policy.unknown_field": "lint.unknown_field", "policy.b
 @dataclass
 class LintReport:
     policy: str
-    diagnostics: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:

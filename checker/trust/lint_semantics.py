@@ -44,7 +44,9 @@ def semantic_checks(policy) -> list[Diagnostic]:
     from ..rules.engine import RuleEngine  # durable is loaded only for these checks
 
     engine = RuleEngine(policy)
-    fires, shadows, editions = {}, {}, {}
+    fires: dict[tuple, bool] = {}
+    shadows: dict[tuple, str] = {}
+    editions: dict[tuple, list[str]] = {}
     rules = {}
     for edition in policy.editions:
         runner = _Runner(engine, edition, policy.lifespans)

@@ -43,10 +43,11 @@ def check_quotes(case, sources_dir) -> list[Diagnostic]:
         path = Path(sources_dir) / name
         if name not in texts:
             texts[name] = normalise(path.read_text("utf-8")) if path.is_file() else None
-        if texts[name] is None:
+        text = texts[name]
+        if text is None:
             out.append(doc.diagnostic("case.unknown_source", f"no source article '{name}' in {sources_dir}",
                                       ("sources", i, "source"), "check the file name"))
-        elif normalise(entry["quote"]) not in texts[name]:
+        elif normalise(entry["quote"]) not in text:
             out.append(doc.diagnostic(
                 "case.quote_not_in_source", f"this quote is not in {name}",
                 ("sources", i, "quote"), "copy the phrase exactly from the article (spacing may differ)"))

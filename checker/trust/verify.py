@@ -48,7 +48,7 @@ class Overlap:
     effects: tuple[str, str]
     same_approval: str | None = None
     schemes: int = 0
-    decided: Counter = field(default_factory=Counter)
+    decided: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -58,7 +58,7 @@ class EditionReport:
     edition: str
     schemes: int = 0
     seconds: float = 0.0
-    verdicts: Counter = field(default_factory=Counter)
+    verdicts: Counter[str] = field(default_factory=Counter)
     never_fired: list[str] = field(default_factory=list)
     never_decisive: list[str] = field(default_factory=list)
     overlaps: list[Overlap] = field(default_factory=list)
@@ -127,7 +127,7 @@ def verify_edition(engine, edition, lifespans) -> EditionReport:
     effects = {r.id: r.effect for r in edition.rules}
     fired_ever, decisive = set(), set()
     overlaps: dict = {}
-    design = Counter()
+    design: Counter[str] = Counter()
     for kind, choice in choices(space):
         data = space.scheme(choice)
         if not space.valid(data):
