@@ -7,14 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import (
-    EXIT_NOT_VALID,
-    EXIT_VALID,
-    Format,
-    PolicyOption,
-    command_app,
-    fail_input,
-)
+from .common import EXIT_NOT_VALID, EXIT_VALID, Format, PolicyOption, command_app, fail_input
 
 app = command_app()
 

@@ -20,6 +20,10 @@ class Format(str, Enum):
 
 PolicyOption = typer.Option(None, "--policy", help="Policy folder to use instead of the shipped one.",
                             show_default=False)
+#: The one scheme a command reads (fix, precedents, report, whatif).
+SchemeArgument = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False)
+#: --format of the commands that write text or JSON about one scheme.
+TextOrJsonOption = typer.Option(Format.text, "--format", "-f", help="text or json.")
 
 
 def command_app() -> typer.Typer:

@@ -12,6 +12,8 @@ from .common import (
     EXIT_VALID,
     Format,
     PolicyOption,
+    SchemeArgument,
+    TextOrJsonOption,
     command_app,
     fail_input,
 )
@@ -21,7 +23,7 @@ app = command_app()
 
 @app.command()
 def fix(
-    file: Path = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False),
+    file: Path = SchemeArgument,
     max_changes: int = typer.Option(3, "--max-changes", min=1, max=6,
                                     help="Largest number of changes to combine."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, show_default=False,
@@ -30,7 +32,7 @@ def fix(
     free: Optional[List[str]] = typer.Option(None, "--free", metavar="PATH", show_default=False,
                                              help="Treat a fact of record as negotiable for this run, "
                                                   "e.g. proposers.0.co_commissioning."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    format: Format = TextOrJsonOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """The smallest sets of changes that make a scheme valid.

@@ -11,6 +11,8 @@ from .common import (
     EXIT_VALID,
     Format,
     PolicyOption,
+    SchemeArgument,
+    TextOrJsonOption,
     command_app,
     fail_input,
 )
@@ -20,11 +22,11 @@ app = command_app()
 
 @app.command()
 def precedents(
-    file: Path = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False),
+    file: Path = SchemeArgument,
     limit: int = typer.Option(3, "--limit", min=1, help="How many cases to show."),
     cases: Optional[Path] = typer.Option(None, "--cases", metavar="DIR", show_default=False,
                                          help="Case library folder (default: cases/ of the source tree)."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    format: Format = TextOrJsonOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """The nearest cases in the library, their outcome and the differences that matter."""

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import PolicyOption, command_app, fail_input
+from .common import PolicyOption, SchemeArgument, command_app, fail_input
 
 app = command_app()
 
@@ -19,7 +19,7 @@ class ReportFormat(str, Enum):
 
 @app.command()
 def report(
-    file: Path = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False),
+    file: Path = SchemeArgument,
     format: Optional[ReportFormat] = typer.Option(
         None, "--format", "-f", show_default=False,
         help="md or html (default: html when OUT ends in .html, otherwise md)."),

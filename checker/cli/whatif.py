@@ -12,6 +12,8 @@ from .common import (
     EXIT_VALID,
     Format,
     PolicyOption,
+    SchemeArgument,
+    TextOrJsonOption,
     command_app,
     fail_input,
 )
@@ -49,7 +51,7 @@ def ordered_changes(ctx, values: dict) -> list[tuple[str, str]]:
 @app.command(cls=OrderedChanges)
 def whatif(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False),
+    file: Path = SchemeArgument,
     set_: Optional[List[str]] = typer.Option(None, "--set", metavar="PATH=VALUE", show_default=False,
                                              help="Set the value at a dotted path, e.g. "
                                                   "change.instrument=local_incentive_scheme (VALUE is YAML)."),
@@ -57,7 +59,7 @@ def whatif(
                                             help="Append VALUE to the list at PATH (created if absent)."),
     remove: Optional[List[str]] = typer.Option(None, "--remove", metavar="PATH", show_default=False,
                                                help="Remove the field or list item at PATH, e.g. objections.0."),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    format: Format = TextOrJsonOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """What if the scheme were changed? The verdict before and after, and why.
