@@ -13,6 +13,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """A thing a user got wrong in a scheme or policy file: code, location, message and hint."""
+
     code: str
     message: str
     file: str = "<input>"
@@ -23,11 +25,13 @@ class Diagnostic:
     severity: str = "error"
 
     def location(self) -> str:
+        """Where the problem is, as 'file:line:column' (or the file alone when no line is known)."""
         if self.line:
             return f"{self.file}:{self.line}:{self.column}"
         return self.file
 
     def to_dict(self) -> dict:
+        """The diagnostic as plain data, its path written out ('decisions[0].body')."""
         return {
             "code": self.code,
             "severity": self.severity,

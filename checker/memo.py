@@ -47,11 +47,13 @@ class Memo:
         self._lock = threading.Lock()
 
     def get(self, key, default=None):
+        """The answer remembered for ``key``, or ``default``."""
         if key is None or not ENABLED:
             return default
         return self._answers.get(key, default)
 
     def put(self, key, answer) -> None:
+        """Remember ``answer`` for ``key``, forgetting the oldest answer when full."""
         if key is None or not ENABLED or self.size <= 0:
             return
         with self._lock:
@@ -60,6 +62,7 @@ class Memo:
                 del self._answers[next(iter(self._answers))]
 
     def clear(self) -> None:
+        """Forget every answer."""
         with self._lock:
             self._answers.clear()
 

@@ -9,6 +9,7 @@ import pytest
 from checker.evaluate.checker import checker_for
 from checker.explore.fix import find_fixes
 from checker.explore.whatif import change_from_dict, compare
+from checker.reporters.fix import report_dict
 from checker.rules.policy import read_policy
 from conftest import CASES, REPO, run_vires
 
@@ -20,7 +21,7 @@ def test_every_fix_of_every_case_replays_to_valid_through_whatif(case):
     checker = checker_for()
     scheme = checker.load(case)
     report = find_fixes(checker, scheme)
-    data = report.to_dict()
+    data = report_dict(report)
     for fix in data["fixes"]:
         assert fix["verdict"] == "valid"
         changes = [change_from_dict(c) for c in fix["changes"]]

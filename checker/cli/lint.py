@@ -13,6 +13,8 @@ app = command_app()
 
 
 class LintFormat(str, Enum):
+    """The output formats of `vires lint`."""
+
     text = "text"
     json = "json"
 

@@ -13,6 +13,8 @@ app = command_app()
 
 
 class ReportFormat(str, Enum):
+    """The output formats of `vires report`: Markdown or a self-contained HTML page."""
+
     md = "md"
     html = "html"
 

@@ -13,6 +13,8 @@ app = command_app()
 
 
 class CaseFormat(str, Enum):
+    """The output formats of `vires test`."""
+
     text = "text"
     json = "json"
 

@@ -12,6 +12,8 @@ app = command_app()
 
 
 class VerifyFormat(str, Enum):
+    """The output formats of `vires verify`."""
+
     text = "text"
     json = "json"
 

@@ -30,6 +30,7 @@ class OrderedChanges(TyperCommand):
     parameters in the order it met them (one entry per occurrence)."""
 
     def make_parser(self, ctx):
+        """click's parser, made to note the order in which the change options were met."""
         parser = super().make_parser(ctx)
         parse_args = parser.parse_args
 

@@ -24,6 +24,7 @@ class Outcome:
 
     @property
     def passed(self) -> bool:
+        """Whether the case gave what it expects."""
         return not self.failures
 
     def asserted_rules(self) -> set:
@@ -81,6 +82,8 @@ def run_cases(checker, paths) -> tuple[list[Outcome], list[Diagnostic]]:
 
 @dataclass(frozen=True)
 class Uncovered:
+    """A policy rule that no passing case asserts, and where it is written."""
+
     rule: str
     statement: str
     file: str

@@ -16,15 +16,16 @@ from .verdict import decide
 
 
 class Checker:
+    """The checker of one policy: its editions compiled onto the rule engine, ready to check schemes."""
+
     def __init__(self, policy: Policy):
-        from ..rules.engine import (
-            RuleEngine,  # imported here: durable is loaded only to check
-        )
+        from ..rules.engine import RuleEngine  # imported here: durable is loaded only to check
 
         self.policy = policy
         self.engine = RuleEngine(policy, memo_size=4096)  # docs/performance.md
 
     def edition_for(self, scheme: Scheme):
+        """The policy edition in force for a scheme's jurisdiction and date; InputError when none is."""
         data = scheme.data
         edition = self.policy.edition_for(data["jurisdiction"], data["date"])
         if edition is None:
@@ -34,6 +35,7 @@ class Checker:
         return edition
 
     def check_scheme(self, scheme: Scheme) -> Result:
+        """The result of checking one valid scheme: its verdict, findings, approvals, risks and routes."""
         edition = self.edition_for(scheme)
         fired = self.engine.fired(edition.id, scheme_facts(scheme.data))
         result = decide(edition, fired, scheme.data)
@@ -41,12 +43,14 @@ class Checker:
         return result
 
     def load(self, path) -> Scheme:
+        """The scheme in a file, validated against this policy; InputError when it is bad input."""
         scheme, problems = load_scheme(path, self.policy.lifespans)
         if problems or scheme is None:
             raise InputError(problems)
         return scheme
 
     def from_data(self, data, file="<data>") -> Scheme:
+        """The scheme held in ``data``, validated against this policy; InputError when it is bad input."""
         scheme, problems = scheme_from_data(data, file, self.policy.lifespans)
         if problems or scheme is None:
             raise InputError(problems)

@@ -23,6 +23,7 @@ class Finding:
     body: str | None = None
 
     def to_dict(self) -> dict:
+        """The finding as plain data (without a body when its rule names none)."""
         out = asdict(self)
         out["sources"] = list(self.sources)
         if self.body is None:
@@ -40,6 +41,7 @@ class Approval:
     reason: str = ""
 
     def to_dict(self) -> dict:
+        """The approval as plain data (without a reason when none was given)."""
         out = asdict(self)
         if not self.reason:
             del out["reason"]
@@ -48,6 +50,8 @@ class Approval:
 
 @dataclass
 class Result:
+    """The result of checking one scheme: the verdict, the rules that decided it, and what follows."""
+
     scheme: str
     title: str
     verdict: str
@@ -62,6 +66,7 @@ class Result:
     file: str = ""
 
     def to_dict(self) -> dict:
+        """The result as plain data, every list in its fixed order."""
         return {
             "file": self.file,
             "scheme": self.scheme,
@@ -78,4 +83,5 @@ class Result:
         }
 
     def finding_ids(self) -> list[str]:
+        """The ids of the rules that fired, in finding order."""
         return [f.rule for f in self.findings]

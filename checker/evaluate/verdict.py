@@ -39,6 +39,7 @@ def approval_status(decisions: list, body: str) -> tuple[str, str]:
 
 
 def decide(edition: Edition, fired: list[str], data: dict) -> Result:
+    """The result of a scheme from the rules of its edition that fired: exactly one verdict, and why."""
     rules = [edition.rule(rule_id) for rule_id in fired]
     rules.sort(key=lambda r: PRECEDENCE[r.effect])  # stable: policy order within an effect
     findings = [Finding(r.id, r.effect, r.statement, r.basis, r.sources, r.body) for r in rules]

@@ -31,12 +31,15 @@ SCALAR_DIMENSIONS = {
 
 @dataclass(frozen=True)
 class Dimension:
+    """One independent choice in a scheme, and the values of it that the rules tell apart."""
+
     name: str
     values: tuple[tuple, ...]  # each a tuple of (scheme path, value) assignments; () = left out
     labels: tuple[str, ...]
     short: tuple[int, ...] = ()  # indices of the values used when lists must be short (0..1 items)
 
     def indices(self, short=False):
+        """The indices of the values to use (with ``short``, those that keep lists to 0 or 1 item)."""
         return self.short if short and self.short else tuple(range(len(self.values)))
 
 
@@ -284,6 +287,7 @@ class FactSpace:
         return not semantic_problems(Document(data, "<fact space>"), self.lifespans)
 
     def describe(self, choice: dict) -> dict:
+        """A choice in words: each dimension's label for the value chosen."""
         return {name: self.dimensions[name].labels[i] for name, i in sorted(choice.items())}
 
     def product(self, names, short=False):
@@ -294,6 +298,7 @@ class FactSpace:
             yield dict(zip(names, combo))
 
     def size(self, names, short=False) -> int:
+        """How many choices the product over the named dimensions holds."""
         total = 1
         for n in names:
             if n in self.dimensions:

@@ -26,15 +26,7 @@ from ..evaluate.verdict import DECISIVE
 from ..load.schema import find_node, fixed_values
 from ..rules.facts import LISTS, scheme_facts
 from ..rules.negotiation import Lever, Negotiation, Record, covers
-from .whatif import (
-    Change,
-    Comparison,
-    changed_facts,
-    changed_scheme,
-    explain,
-    rule_fields,
-    split_path,
-)
+from .whatif import Change, Comparison, changed_facts, changed_scheme, explain, rule_fields, split_path
 
 #: Closeness of a verdict to valid: pending is nearer than refused, refused
 #: nearer than ultra_vires (the verdicts' order, checker.evaluate.result).
@@ -50,6 +42,7 @@ class Attempt:
     order: tuple[int, ...]  # candidate indices: the deterministic tie-break
 
     def rank(self) -> tuple:
+        """The attempt's place among the closest: nearer verdict, fewer deciding rules and changes first."""
         return (CLOSENESS[self.result.verdict], len(self.result.decided_by), len(self.changes),
                 len(self.result.risks), self.order)
 
@@ -65,29 +58,6 @@ class FixReport:
     candidates: int = 0
     tried: int = 0
     blockers: list[tuple[Finding, list]] = field(default_factory=list)  # [(finding, [(fact, entry)])]
-
-    def to_dict(self) -> dict:
-        return {
-            "file": self.before.file,
-            "scheme": self.before.scheme,
-            "before": {"verdict": self.before.verdict, "decided_by": list(self.before.decided_by)},
-            "fixes": [fix_dict(a, c) for a, c in self.fixes],
-            "closest": [attempt_dict(a) for a in self.closest],
-            "search": {"max_changes": self.max_changes, "candidates": self.candidates, "tried": self.tried},
-        }
-
-
-def attempt_dict(attempt: Attempt) -> dict:
-    r = attempt.result
-    return {"changes": [c.to_dict() for c in attempt.changes], "verdict": r.verdict,
-            "decided_by": list(r.decided_by), "holds": r.finding_ids()}
-
-
-def fix_dict(attempt: Attempt, comparison) -> dict:
-    out = attempt_dict(attempt)
-    out["no_longer"] = [f.rule for f in comparison.disappeared]
-    out["risks"] = [f.rule for f in attempt.result.risks]
-    return out
 
 
 def find_fixes(checker, scheme, max_changes: int = 3, limit: int | None = None, free=()) -> FixReport:

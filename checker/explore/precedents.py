@@ -54,6 +54,7 @@ def _body(body: dict) -> str:
 
 
 def agreement(a, b) -> float:
+    """The agreement of two feature values: 1 or 0, or for sets the share of items they have in common."""
     if isinstance(a, frozenset):
         union = a | b
         return len(a & b) / len(union) if union else 1.0
@@ -71,22 +72,9 @@ class Precedent:
     agrees: list[str]  # feature names
     differences: list[tuple]  # (feature, yours, theirs), heaviest first
 
-    def to_dict(self) -> dict:
-        return {
-            "file": self.file, "case": self.result.scheme, "title": self.result.title,
-            "verdict": self.result.verdict, "decided_by": list(self.result.decided_by),
-            "similarity": round(self.score, 3), "summary": self.summary,
-            "agrees_on": list(self.agrees),
-            "differences": [{"feature": f, "yours": _plain(y), "theirs": _plain(t)}
-                            for f, y, t in self.differences],
-        }
-
-
-def _plain(value):
-    return sorted(value) if isinstance(value, frozenset) else value
-
 
 def compare_features(mine: dict, theirs: dict) -> tuple[float, list, list]:
+    """The similarity of two schemes' features, the features they agree on, and how they differ."""
     total = sum(w for _, w in FEATURES)
     score, agrees, differs = 0.0, [], []
     for name, weight in FEATURES:

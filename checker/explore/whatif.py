@@ -18,7 +18,7 @@ import shlex
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Diagnostic, InputError, format_path
-from ..evaluate.result import Finding, Result
+from ..evaluate.result import Approval, Finding, Result
 from ..load.yamlfile import Document, parse_yaml
 from ..rules.conditions import fields_of
 from ..rules.facts import LISTS, scheme_facts
@@ -26,6 +26,8 @@ from ..rules.facts import LISTS, scheme_facts
 
 @dataclass(frozen=True)
 class Change:
+    """One edit of a scheme as written: set, add or remove at a dotted path."""
+
     op: str
     path: str
     value: object = None
@@ -35,9 +37,11 @@ class Change:
 
     @property
     def parts(self) -> tuple:
+        """The path as keys and list indexes: ('decisions', 1, 'status')."""
         return split_path(self.path)
 
     def to_dict(self) -> dict:
+        """The change as plain data (``change_from_dict`` reads it back)."""
         out: dict[str, object] = {"op": self.op, "path": self.path}
         if self.op != "remove":
             out["value"] = self.value
@@ -71,10 +75,12 @@ def yaml_text(value) -> str:
 
 
 def change_from_dict(item: dict) -> Change:
+    """The change that ``Change.to_dict`` wrote."""
     return Change(item["op"], item["path"], item.get("value"))
 
 
 def split_path(path: str) -> tuple:
+    """A dotted path as keys and list indexes: 'decisions.1.status' -> ('decisions', 1, 'status')."""
     return tuple(int(p) if p.isdigit() else p for p in path.split("."))
 
 
@@ -218,29 +224,15 @@ class Comparison:
     disappeared: list[Finding] = field(default_factory=list)
     because: dict[str, list[str]] = field(default_factory=dict)  # rule id -> changed facts its condition tests
 
-    def finding_dict(self, finding) -> dict:
-        out = finding.to_dict()
-        out["because"] = list(self.because.get(finding.rule, []))
-        return out
-
-    def now_given(self) -> list:
+    def now_given(self) -> list[Approval]:
+        """The approvals formally given after the changes that were not before."""
         before = {a.body for a in self.before.approvals_given}
         return [a for a in self.after.approvals_given if a.body not in before]
 
-    def now_needed(self) -> list:
+    def now_needed(self) -> list[Approval]:
+        """The approvals needed after the changes that were not before."""
         before = {a.body for a in self.before.approvals_needed}
         return [a for a in self.after.approvals_needed if a.body not in before]
-
-    def to_dict(self) -> dict:
-        return {
-            "before": self.before.to_dict(),
-            "after": self.after.to_dict(),
-            "changes": [c.to_dict() for c in self.changes],
-            "appeared": [self.finding_dict(f) for f in self.appeared],
-            "disappeared": [self.finding_dict(f) for f in self.disappeared],
-            "approvals_now_given": [a.to_dict() for a in self.now_given()],
-            "approvals_now_needed": [a.to_dict() for a in self.now_needed()],
-        }
 
 
 def compare(checker, scheme, changes, before: Result | None = None) -> Comparison:
@@ -252,6 +244,8 @@ def compare(checker, scheme, changes, before: Result | None = None) -> Compariso
 
 
 def explain(checker, data_before, data_after, before, after, changes) -> Comparison:
+    """The comparison of two results: the findings that appeared and disappeared, and the changed facts each
+    tests."""
     old, new = before.finding_ids(), after.finding_ids()
     appeared = [f for f in after.findings if f.rule not in old]
     disappeared = [f for f in before.findings if f.rule not in new]

@@ -25,6 +25,8 @@ CASE_KEYS = ("expect", "sources", "assumptions", "summary", "hypothetical", "que
 
 @dataclass
 class Case:
+    """A case of the library: a scheme with its expected outcome, sources and assumptions."""
+
     scheme: Scheme
     expect: dict
     summary: str
@@ -35,10 +37,12 @@ class Case:
 
     @property
     def id(self) -> str:
+        """The case's id: its scheme's id."""
         return self.scheme.id
 
     @property
     def file(self) -> str:
+        """The case file's name, as shown."""
         return self.scheme.file
 
 

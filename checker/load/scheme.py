@@ -25,10 +25,12 @@ class Scheme:
 
     @property
     def id(self) -> str:
+        """The scheme's id ('' when it has none)."""
         return self.data.get("id", "")
 
 
 def load_scheme(path, lifespans=None, file=None) -> tuple[Scheme | None, list[Diagnostic]]:
+    """The scheme in a file, or the diagnostics that say why it is not valid input."""
     file = file or str(path)
     doc, problems = load_yaml(path, file)
     return _from_document(doc, problems, lifespans)

@@ -57,6 +57,7 @@ class Document:
         return self.marks.get((), (1, 1))
 
     def diagnostic(self, code, message, path=(), hint="", severity="error", key=False):
+        """A diagnostic located at the value at ``path`` (or at its key)."""
         line, column = self.locate(path, key)
         return Diagnostic(code, message, self.file, line, column, tuple(path),
                           hint, severity)
@@ -86,6 +87,7 @@ def read_text(path, file=None) -> tuple[str | None, list[Diagnostic]]:
 
 
 def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a file's bytes, or a diagnostic when they are too many, binary or not UTF-8."""
     if len(raw) > MAX_BYTES:
         line = raw[:MAX_BYTES].count(b"\n") + 1  # where the limit is passed
         return None, [Diagnostic(

@@ -17,13 +17,7 @@ from dataclasses import dataclass, field
 
 from ..load import schema
 from ..load.schema import body_label
-from .words import (
-    FEATURE_WORDS,
-    STATUS_WORDS,
-    VERDICT_WORDS,
-    describe_change,
-    long_date,
-)
+from .words import FEATURE_WORDS, STATUS_WORDS, VERDICT_WORDS, describe_change, long_date
 
 #: The order in which approvals are sought: from the most local body to the
 #: national ones (domain brief, "The bodies"). In the devolved nations the GPC
@@ -48,6 +42,8 @@ FIX_SEARCH = {"max_changes": 3, "limit": 1}
 
 @dataclass(frozen=True)
 class Reason:
+    """A rule as the briefing cites it: its statement, basis and sources."""
+
     rule: str
     statement: str
     basis: str
@@ -68,6 +64,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Quote:
+    """A case file's quote from a source, and the fact it supports."""
+
     quote: str
     source: str
     supports: str
@@ -75,6 +73,8 @@ class Quote:
 
 @dataclass
 class Briefing:
+    """Everything a briefing says about one scheme, worded for a committee."""
+
     file: str
     title: str
     verdict: str
@@ -204,6 +204,7 @@ def approval_chain(data: dict, result) -> tuple[Step, list[Step], str]:
 
 
 def case_quotes(data: dict) -> list[Quote]:
+    """The quotes of a case file's sources, whitespace tidied."""
     out = []
     for entry in data.get("sources", []) or []:
         if isinstance(entry, dict) and entry.get("quote"):

@@ -102,6 +102,7 @@ def _findings(result) -> list[str]:
 
 
 def render_case(case, result) -> str:
+    """One case's section of docs/cases.md."""
     data = case.scheme.data
     where = place(data["jurisdiction"])
     kind = "Hypothetical case" if case.hypothetical else "Documented case"

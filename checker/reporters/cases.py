@@ -30,6 +30,7 @@ def render_failure(outcome) -> str:
 
 
 def render_outcomes(outcomes) -> str:
+    """The text report of `vires test`: a line per passing case, the account of each failing one."""
     lines = []
     for o in outcomes:
         if o.passed:
@@ -43,6 +44,7 @@ def render_outcomes(outcomes) -> str:
 
 
 def render_coverage(uncovered, rule_count: int) -> str:
+    """The coverage part of `vires test --coverage`: the rules no passing case asserts."""
     if not uncovered:
         return f"coverage: every one of the {rule_count} policy rules is asserted by a passing case\n"
     lines = [f"coverage: {len(uncovered)} of {rule_count} policy rules are asserted by no passing case:"]
@@ -54,6 +56,7 @@ def render_coverage(uncovered, rule_count: int) -> str:
 
 
 def outcome_dict(outcome) -> dict:
+    """The JSON form of one case's outcome."""
     return {
         "file": outcome.case.file,
         "case": outcome.case.id,
@@ -68,6 +71,7 @@ def outcome_dict(outcome) -> dict:
 
 
 def render_json(outcomes, uncovered=None) -> str:
+    """The JSON report of `vires test`, with the uncovered rules when coverage was asked for."""
     data = {"cases": [outcome_dict(o) for o in outcomes],
             "passed": sum(o.passed for o in outcomes),
             "failed": sum(not o.passed for o in outcomes)}

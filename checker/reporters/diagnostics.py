@@ -5,9 +5,11 @@ from . import style
 
 
 def render_diagnostic(d) -> str:
+    """A diagnostic for people: 'file:line:column: error: message [code]' and its hint."""
     head = f"{d.location()}: {style.error(d.severity)}: {d.message} [{d.code}]"
     return head + (f"\n  hint: {d.hint}" if d.hint else "")
 
 
 def render_diagnostics(diagnostics) -> str:
+    """Diagnostics for people, one after another."""
     return "\n".join(render_diagnostic(d) for d in diagnostics) + "\n"

@@ -13,17 +13,46 @@ from .words import VERDICT_WORDS, describe_change
 
 
 def replay_command(file: str, changes) -> str:
+    """The `vires whatif` command that replays a set of changes to a scheme file."""
     return " ".join(["vires whatif", file] + [c.option() for c in changes])
 
 
+def attempt_dict(attempt) -> dict:
+    """The JSON form of one attempt: its changes and the result they gave."""
+    r = attempt.result
+    return {"changes": [c.to_dict() for c in attempt.changes], "verdict": r.verdict,
+            "decided_by": list(r.decided_by), "holds": r.finding_ids()}
+
+
+def fix_dict(attempt, comparison, file: str) -> dict:
+    """The JSON form of one fix: an attempt, what no longer applies, its risks and its replay."""
+    out = attempt_dict(attempt)
+    out["no_longer"] = [f.rule for f in comparison.disappeared]
+    out["risks"] = [f.rule for f in attempt.result.risks]
+    out["replay"] = replay_command(file, attempt.changes)
+    return out
+
+
+def report_dict(report) -> dict:
+    """The JSON form of a fix search: the fixes, or the closest attempts, and the search's size."""
+    before = report.before
+    return {
+        "file": before.file,
+        "scheme": before.scheme,
+        "before": {"verdict": before.verdict, "decided_by": list(before.decided_by)},
+        "fixes": [fix_dict(a, c, before.file) for a, c in report.fixes],
+        "closest": [attempt_dict(a) for a in report.closest],
+        "search": {"max_changes": report.max_changes, "candidates": report.candidates, "tried": report.tried},
+    }
+
+
 def render_json(report) -> str:
-    data = report.to_dict()
-    for item, (attempt, _) in zip(data["fixes"], report.fixes):
-        item["replay"] = replay_command(report.before.file, attempt.changes)
-    return dumps(data)
+    """The fix report as JSON."""
+    return dumps(report_dict(report))
 
 
 def render_text(report) -> str:
+    """The fix report as text: the smallest fixes, or what stands in the way and the closest attempts."""
     before = report.before
     lines = [style.heading(f"{before.file or before.scheme}: {before.title}"),
              "  As it stands: " + style.verdict(VERDICT_WORDS[before.verdict], before.verdict)]

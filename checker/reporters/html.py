@@ -128,6 +128,7 @@ def _extras(b) -> str:
 
 
 def render_briefing(b) -> str:
+    """The briefing as one self-contained HTML page."""
     sentences = " ".join(escape(s) for s in b.sentences)
     what = f"<p>{sentences}</p>" + (f"<p><strong>What happened:</strong> {escape(b.summary)}</p>" if b.summary else "")
     side = ""

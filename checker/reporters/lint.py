@@ -6,6 +6,7 @@ from .json_report import dumps
 
 
 def render_lint(report) -> str:
+    """The lint report as text: each diagnostic, the notes, and the count."""
     lines = [render_diagnostic(d) for d in report.diagnostics]
     lines += [f"note: {n}" for n in report.notes]
     if report.diagnostics:
@@ -16,4 +17,6 @@ def render_lint(report) -> str:
 
 
 def render_lint_json(report) -> str:
-    return dumps(report.to_dict())
+    """The lint report as JSON."""
+    return dumps({"policy": report.policy, "errors": report.errors, "warnings": report.warnings,
+                  "diagnostics": [d.to_dict() for d in report.diagnostics], "notes": list(report.notes)})

@@ -46,6 +46,7 @@ def _extras(b) -> list[str]:
 
 
 def render_briefing(b) -> str:
+    """The briefing as Markdown."""
     out = [f"# {b.title}", "", f"## {b.headline}", "", f"**{b.meaning[:1].upper() + b.meaning[1:]}.**",
            f"Policy edition: {b.edition_title}.", "", "## The scheme", "", " ".join(b.sentences)]
     if b.summary:

@@ -14,10 +14,26 @@ MEASURE = ("Similarity is a weighted agreement: "
            "overlap (shared items over all items). See docs/whatif.md.")
 
 
+def _plain(value):
+    return sorted(value) if isinstance(value, frozenset) else value
+
+
+def precedent_dict(p) -> dict:
+    """The JSON form of one precedent."""
+    return {
+        "file": p.file, "case": p.result.scheme, "title": p.result.title,
+        "verdict": p.result.verdict, "decided_by": list(p.result.decided_by),
+        "similarity": round(p.score, 3), "summary": p.summary,
+        "agrees_on": list(p.agrees),
+        "differences": [{"feature": f, "yours": _plain(y), "theirs": _plain(t)} for f, y, t in p.differences],
+    }
+
+
 def render_json(result, precedents) -> str:
+    """The precedents of a scheme as JSON, with the measure's weights."""
     return dumps({"file": result.file, "scheme": result.scheme, "verdict": result.verdict,
                   "measure": {name: weight for name, weight in FEATURES},
-                  "precedents": [p.to_dict() for p in precedents]})
+                  "precedents": [precedent_dict(p) for p in precedents]})
 
 
 def _value(value) -> str:
@@ -27,6 +43,7 @@ def _value(value) -> str:
 
 
 def render_text(result, precedents) -> str:
+    """The precedents of a scheme as text, with the similarity measure explained."""
     lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
              f"  As it stands: {style.verdict(result.verdict, result.verdict)}"]
     if not precedents:

@@ -29,6 +29,7 @@ _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
 def scalar(value) -> str:
+    """A value as YAML text that reads back as the same value."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

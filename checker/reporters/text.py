@@ -23,6 +23,7 @@ def _finding(f, mark: str) -> list[str]:
 
 
 def render_result(result: Result) -> str:
+    """The text report of one result: the verdict first, then why, in plain words."""
     lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
              "  " + style.verdict(VERDICT_WORDS[result.verdict], result.verdict),
              style.dim(f"  policy edition: {result.edition} ({result.edition_title})"), ""]
@@ -54,4 +55,5 @@ def render_result(result: Result) -> str:
 
 
 def render_results(results: list[Result]) -> str:
+    """The text report of several results, one after another."""
     return "\n".join(render_result(r) for r in results)

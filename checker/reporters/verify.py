@@ -34,6 +34,7 @@ def edition_dict(report) -> dict:
 
 
 def render_verify(reports) -> str:
+    """The verify report as text: per edition, the schemes, the verdicts, the overlaps and any failure."""
     lines = []
     for r in reports:
         outcome = (f"{len(r.failures)} FAILED" if r.failures
@@ -61,6 +62,7 @@ def render_verify(reports) -> str:
 
 
 def render_verify_json(reports) -> str:
+    """The verify report as JSON."""
     return dumps({"editions": [edition_dict(r) for r in reports],
                   "schemes": sum(r.schemes for r in reports),
                   "failures": sum(len(r.failures) for r in reports)})

@@ -9,13 +9,29 @@ from .text import _wrap
 from .words import VERDICT_WORDS, describe_change
 
 
+def finding_dict(comparison, finding) -> dict:
+    """The JSON form of a finding that appeared or disappeared, with the changed facts it tests."""
+    out = finding.to_dict()
+    out["because"] = list(comparison.because.get(finding.rule, []))
+    return out
+
+
+def comparison_dict(comparison) -> dict:
+    """The JSON form of a comparison: both results, the changes, and what they made differ."""
+    return {
+        "before": result_dict(comparison.before),
+        "after": result_dict(comparison.after),
+        "changes": [c.to_dict() for c in comparison.changes],
+        "appeared": [finding_dict(comparison, f) for f in comparison.appeared],
+        "disappeared": [finding_dict(comparison, f) for f in comparison.disappeared],
+        "approvals_now_given": [approval_dict(a) for a in comparison.now_given()],
+        "approvals_now_needed": [approval_dict(a) for a in comparison.now_needed()],
+    }
+
+
 def render_json(comparison) -> str:
-    """The comparison as JSON, each approval with its body's label."""
-    data = comparison.to_dict()
-    data["before"], data["after"] = result_dict(comparison.before), result_dict(comparison.after)
-    data["approvals_now_given"] = [approval_dict(a) for a in comparison.now_given()]
-    data["approvals_now_needed"] = [approval_dict(a) for a in comparison.now_needed()]
-    return dumps(data)
+    """The comparison as JSON."""
+    return dumps(comparison_dict(comparison))
 
 
 def finding_lines(finding, mark: str, because, indent: str = "  ") -> list[str]:
@@ -29,6 +45,7 @@ def finding_lines(finding, mark: str, because, indent: str = "  ") -> list[str]:
 
 
 def verdict_lines(before, after) -> list[str]:
+    """The verdict before and after, one line each."""
     return ["  Before: " + style.verdict(VERDICT_WORDS[before.verdict], before.verdict),
             "  After:  " + style.verdict(VERDICT_WORDS[after.verdict], after.verdict)]
 
@@ -64,6 +81,7 @@ def contrast_lines(comparison) -> list[str]:
 
 
 def render_text(comparison) -> str:
+    """The what-if report as text: the changes, the verdicts, and why they differ."""
     c = comparison
     lines = [style.heading(f"{c.before.file or c.before.scheme}: {c.before.title}"),
              style.heading("  What if")]

@@ -32,6 +32,7 @@ KEEP = 16
 
 
 def cache_dir() -> Path | None:
+    """The folder of the policy cache, or None when the cache is switched off."""
     if os.environ.get("VIRES_NO_CACHE"):
         return None
     if os.environ.get("VIRES_CACHE_DIR"):
@@ -41,6 +42,7 @@ def cache_dir() -> Path | None:
 
 
 def policy_key(directory: Path) -> str:
+    """The cache key of a policy folder: a hash of everything a checked policy depends on."""
     digest = hashlib.sha256(f"{sys.version}\0{directory}\0".encode())
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         digest.update(path.relative_to(directory).as_posix().encode() + b"\0")

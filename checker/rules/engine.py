@@ -85,10 +85,12 @@ def _text(value) -> str:
 
 
 def signature_name(names) -> str:
+    """The name of the signature field for a set of item fields: 'sig__body__status'."""
     return "sig" + _SEP + _SEP.join(names)
 
 
 def signature(item: dict, names) -> str:
+    """A list item's signature over some of its fields: 'area_team|refused'."""
     return "|".join(_text(item[n]) for n in names)
 
 

@@ -38,11 +38,14 @@ class Record:
 
 @dataclass(frozen=True)
 class Negotiation:
+    """The negotiation file read: its levers and its facts of record."""
+
     levers: tuple[Lever, ...]
     records: tuple[Record, ...]
 
     @classmethod
     def from_policy(cls, data: dict) -> "Negotiation":
+        """The negotiation of a policy, from its ``negotiation`` mapping."""
         levers = tuple(Lever(e["path"], e.get("op", "set"),
                              e["try"] if isinstance(e["try"], str) else tuple(e["try"]),
                              e.get("label", e["path"]), e["why"])

@@ -21,6 +21,8 @@ from .conditions import check_condition
 
 @dataclass(frozen=True)
 class Rule:
+    """A policy rule: its id, statement, basis, sources, condition and effect."""
+
     id: str
     statement: str
     basis: str
@@ -34,6 +36,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Edition:
+    """An edition of the policy: the rules in force in one jurisdiction over one period."""
+
     id: str
     title: str
     jurisdiction: str
@@ -44,26 +48,32 @@ class Edition:
     file: str = ""
 
     def covers(self, jurisdiction: str, date: str) -> bool:
+        """Whether the edition is in force in a jurisdiction on a date."""
         return self.jurisdiction == jurisdiction and self.start <= date <= self.end
 
     def rule(self, rule_id: str) -> Rule:
+        """The rule of this edition with a given id."""
         return next(r for r in self.rules if r.id == rule_id)
 
 
 @dataclass(frozen=True)
 class Policy:
+    """A policy read and checked: its editions, the bodies' lifespans and the negotiation file."""
+
     directory: str
     editions: tuple[Edition, ...]
     lifespans: dict[str, dict] = field(compare=False, hash=False)
     negotiation: dict = field(compare=False, hash=False, default_factory=dict)
 
     def edition_for(self, jurisdiction: str, date: str) -> Edition | None:
+        """The edition in force in a jurisdiction on a date, or None."""
         for edition in self.editions:
             if edition.covers(jurisdiction, date):
                 return edition
         return None
 
     def edition(self, edition_id: str) -> Edition | None:
+        """The edition with a given id, or None."""
         return next((e for e in self.editions if e.id == edition_id), None)
 
     def no_edition(self, jurisdiction: str, date: str, file: str, line: int = 0,
@@ -74,6 +84,7 @@ class Policy:
                           f"editions for {jurisdiction} cover: {self.coverage(jurisdiction)}")
 
     def coverage(self, jurisdiction: str) -> str:
+        """The periods a jurisdiction's editions cover, in words: '2013-04-01 to 2015-03-31; ...'."""
         spans = [f"{e.start} to {'now' if is_open(e.end) else e.end}"
                  for e in self.editions if e.jurisdiction == jurisdiction]
         return "; ".join(spans) or "none"
@@ -125,9 +136,7 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     if (root / "bodies.yaml").exists():
         lifespans = _read_plain(root / "bodies.yaml", "bodies", problems)
     if (root / "negotiation.yaml").exists():
-        from .negotiation import (
-            read_negotiation,  # schema and path checks: `vires fix` relies on it
-        )
+        from .negotiation import read_negotiation  # schema and path checks: `vires fix` relies on it
 
         negotiation = read_negotiation(root / "negotiation.yaml", display_path(root / "negotiation.yaml"), problems)
     commons = {}

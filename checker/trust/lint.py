@@ -46,21 +46,21 @@ RENAMED_IN_CONDITIONS = {"policy.unknown_field": "lint.unknown_field", "policy.b
 
 @dataclass
 class LintReport:
+    """What lint found in a policy folder: located diagnostics, and notes on what it could not check."""
+
     policy: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
+        """How many of the diagnostics are errors."""
         return sum(d.severity == "error" for d in self.diagnostics)
 
     @property
     def warnings(self) -> int:
+        """How many of the diagnostics are warnings."""
         return sum(d.severity == "warning" for d in self.diagnostics)
-
-    def to_dict(self) -> dict:
-        return {"policy": self.policy, "errors": self.errors, "warnings": self.warnings,
-                "diagnostics": [d.to_dict() for d in self.diagnostics], "notes": list(self.notes)}
 
 
 def find_sources(directory: Path, given=None) -> Path | None:
@@ -76,6 +76,7 @@ def find_sources(directory: Path, given=None) -> Path | None:
 
 
 def lint_policy(directory=None, sources=None) -> LintReport:
+    """The lint report of a policy folder (default: the shipped policy)."""
     root = Path(directory) if directory else default_policy_dir()
     report = LintReport(display_path(root))
     policy, loaded = read_policy(root)

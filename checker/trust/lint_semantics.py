@@ -41,6 +41,7 @@ class _Runner:
 
 
 def semantic_checks(policy) -> list[Diagnostic]:
+    """The diagnostics of rules that can never fire, or never decide, in any edition that has them."""
     from ..rules.engine import RuleEngine  # durable is loaded only for these checks
 
     engine = RuleEngine(policy)

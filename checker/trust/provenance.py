@@ -29,6 +29,7 @@ def normalise(text: str) -> str:
 
 
 def is_article(source: str) -> bool:
+    """Whether a source is named as a source article file (e.g. 000_3a506d00feed4879.txt)."""
     return bool(ARTICLE_NAME.match(source))
 
 
