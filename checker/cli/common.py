@@ -18,12 +18,19 @@ class Format(str, Enum):
     table = "table"
 
 
+class TextOrJson(str, Enum):
+    """The output formats of lint, test and verify."""
+
+    text = "text"
+    json = "json"
+
+
 PolicyOption = typer.Option(None, "--policy", help="Policy folder to use instead of the shipped one.",
                             show_default=False)
 #: The one scheme a command reads (fix, precedents, report, whatif).
 SchemeArgument = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False)
 #: --format of the commands that write text or JSON about one scheme.
-TextOrJsonOption = typer.Option(Format.text, "--format", "-f", help="text or json.")
+FormatOption = typer.Option(Format.text, "--format", "-f", help="text or json.")
 
 
 def command_app() -> typer.Typer:

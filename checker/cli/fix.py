@@ -11,9 +11,9 @@ from .common import (
     EXIT_NOT_VALID,
     EXIT_VALID,
     Format,
+    FormatOption,
     PolicyOption,
     SchemeArgument,
-    TextOrJsonOption,
     command_app,
     fail_input,
 )
@@ -32,7 +32,7 @@ def fix(
     free: Optional[List[str]] = typer.Option(None, "--free", metavar="PATH", show_default=False,
                                              help="Treat a fact of record as negotiable for this run, "
                                                   "e.g. proposers.0.co_commissioning."),
-    format: Format = TextOrJsonOption,
+    format: Format = FormatOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """The smallest sets of changes that make a scheme valid.

@@ -1,22 +1,14 @@
 """`vires lint`: check a policy folder for defects, each located with a code."""
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from .common import EXIT_BAD_INPUT, EXIT_VALID, command_app
+from .common import EXIT_BAD_INPUT, EXIT_VALID, TextOrJson, command_app
 
 app = command_app()
-
-
-class LintFormat(str, Enum):
-    """The output formats of `vires lint`."""
-
-    text = "text"
-    json = "json"
 
 
 @app.command()
@@ -25,12 +17,12 @@ def lint(
                                                 show_default=False),
     sources: Optional[Path] = typer.Option(None, "--sources", show_default=False,
                                            help="Folder of source articles [default: ../shared/sources]."),
-    format: LintFormat = typer.Option(LintFormat.text, "--format", "-f", help="text or json."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json."),
 ):
     """Lint the policy: missing or unknown parts, rules that never fire or never decide, period gaps."""
     from ..reporters.lint import render_lint, render_lint_json
     from ..trust.lint import lint_policy
 
     report = lint_policy(policy_dir, sources)
-    typer.echo(render_lint_json(report) if format == LintFormat.json else render_lint(report), nl=False)
+    typer.echo(render_lint_json(report) if format == TextOrJson.json else render_lint(report), nl=False)
     raise typer.Exit(EXIT_BAD_INPUT if report.errors else EXIT_VALID)

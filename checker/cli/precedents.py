@@ -10,9 +10,9 @@ from .common import (
     EXIT_BAD_INPUT,
     EXIT_VALID,
     Format,
+    FormatOption,
     PolicyOption,
     SchemeArgument,
-    TextOrJsonOption,
     command_app,
     fail_input,
 )
@@ -26,7 +26,7 @@ def precedents(
     limit: int = typer.Option(3, "--limit", min=1, help="How many cases to show."),
     cases: Optional[Path] = typer.Option(None, "--cases", metavar="DIR", show_default=False,
                                          help="Case library folder (default: cases/ of the source tree)."),
-    format: Format = TextOrJsonOption,
+    format: Format = FormatOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """The nearest cases in the library, their outcome and the differences that matter."""

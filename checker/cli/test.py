@@ -1,22 +1,14 @@
 """`vires test`: run the case library's expectations, and its coverage."""
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from .common import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, command_app, fail_input
+from .common import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, TextOrJson, command_app, fail_input
 
 app = command_app()
-
-
-class CaseFormat(str, Enum):
-    """The output formats of `vires test`."""
-
-    text = "text"
-    json = "json"
 
 
 @app.command("test")
@@ -27,7 +19,7 @@ def test_cases(
                                   help="Also list every policy rule no passing case asserts (exit 1 if any)."),
     sources: Optional[Path] = typer.Option(None, "--sources", show_default=False,
                                            help="Folder of source articles: check every quote is in its article."),
-    format: CaseFormat = typer.Option(CaseFormat.text, "--format", "-f", help="text or json."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json."),
     policy: Optional[Path] = PolicyOption,
 ):
     """Run the cases: each must give its expected verdict, findings and approvals."""
@@ -49,7 +41,7 @@ def test_cases(
     if problems:
         fail_input(problems)
     uncovered = uncovered_rules(checker.policy, outcomes) if coverage else None
-    if format == CaseFormat.json:
+    if format == TextOrJson.json:
         typer.echo(report.render_json(outcomes, uncovered), nl=False)
     else:
         text = report.render_outcomes(outcomes)

@@ -1,28 +1,20 @@
 """`vires verify`: every scheme that matters to an edition gets exactly one verdict."""
 from __future__ import annotations
 
-from enum import Enum
 from typing import Optional
 
 import typer
 
-from .common import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, command_app, fail_input
+from .common import EXIT_NOT_VALID, EXIT_VALID, PolicyOption, TextOrJson, command_app, fail_input
 
 app = command_app()
-
-
-class VerifyFormat(str, Enum):
-    """The output formats of `vires verify`."""
-
-    text = "text"
-    json = "json"
 
 
 @app.command()
 def verify(
     edition: Optional[str] = typer.Option(None, "--edition", help="Verify only this edition (its id).",
                                           show_default=False),
-    format: VerifyFormat = typer.Option(VerifyFormat.text, "--format", "-f", help="text or json."),
+    format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json."),
     jobs: Optional[int] = typer.Option(None, "--jobs", help="Processes to use [default: one per CPU].",
                                        show_default=False),
     policy: Optional[str] = PolicyOption,
@@ -38,5 +30,5 @@ def verify(
         fail_input([Diagnostic("verify.unknown_edition", f"there is no edition '{edition}'",
                                "--edition", hint=did_you_mean(edition, [e.id for e in loaded.editions]))])
     reports = verify_policy(loaded, edition, jobs)
-    typer.echo(render_verify_json(reports) if format == VerifyFormat.json else render_verify(reports), nl=False)
+    typer.echo(render_verify_json(reports) if format == TextOrJson.json else render_verify(reports), nl=False)
     raise typer.Exit(EXIT_NOT_VALID if any(r.failures for r in reports) else EXIT_VALID)

@@ -11,9 +11,9 @@ from .common import (
     EXIT_NOT_VALID,
     EXIT_VALID,
     Format,
+    FormatOption,
     PolicyOption,
     SchemeArgument,
-    TextOrJsonOption,
     command_app,
     fail_input,
 )
@@ -60,7 +60,7 @@ def whatif(
                                             help="Append VALUE to the list at PATH (created if absent)."),
     remove: Optional[List[str]] = typer.Option(None, "--remove", metavar="PATH", show_default=False,
                                                help="Remove the field or list item at PATH, e.g. objections.0."),
-    format: Format = TextOrJsonOption,
+    format: Format = FormatOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """What if the scheme were changed? The verdict before and after, and why.

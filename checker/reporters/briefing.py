@@ -13,8 +13,9 @@ in. It is worded here, for a committee; ``checker.reporters.markdown`` and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from ..evaluate.result import Finding
 from ..load import schema
 from ..load.schema import body_label
 from .words import FEATURE_WORDS, STATUS_WORDS, VERDICT_WORDS, describe_change, long_date
@@ -38,16 +39,6 @@ MAX_QUOTES = 4
 PRECEDENTS = 2
 #: A briefing shows one fix, searched as `vires fix` would; `vires fix` lists them all.
 FIX_SEARCH = {"max_changes": 3, "limit": 1}
-
-
-@dataclass(frozen=True)
-class Reason:
-    """A rule as the briefing cites it: its statement, basis and sources."""
-
-    rule: str
-    statement: str
-    basis: str
-    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -83,21 +74,21 @@ class Briefing:
     edition_title: str
     sentences: list[str]
     summary: str
-    why: list[Reason]
+    why: list[Finding]  # each with its statement and basis on one line
     proposers: Step
     chain: list[Step]
     outcome: str
-    risks: list[Reason]
-    routes: list[Reason]
+    risks: list[Finding]
+    routes: list[Finding]
     quotes: list[Quote]
     precedents: list[dict] | None = None  # None: not available in this installation
     fix: dict | None = None          # None: not available, or nothing to fix
     notes: list[str] = field(default_factory=list)
 
 
-def _reason(finding) -> Reason:
-    return Reason(finding.rule, " ".join(finding.statement.split()), " ".join(finding.basis.split()),
-                  tuple(finding.sources))
+def _reason(finding: Finding) -> Finding:
+    """A finding as the briefing cites it: its statement and basis on one line."""
+    return replace(finding, statement=" ".join(finding.statement.split()), basis=" ".join(finding.basis.split()))
 
 
 def _body_name(body: dict) -> str:
