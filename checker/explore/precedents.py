@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, display_path
 from ..evaluate.result import Result
+from ..rules.facts import DEFAULTS
 
 #: (feature, weight). Documented in docs/whatif.md; the reports' words for
 #: each feature are checker.reporters.words.FEATURE_WORDS.
@@ -37,10 +38,10 @@ def features(data: dict, result) -> dict:
         "jurisdiction": data["jurisdiction"],
         "edition": result.edition,
         "instrument": change["instrument"],
-        "scope": change.get("scope", "not_stated"),
-        "income": change.get("income", "not_stated"),
+        "scope": change.get("scope", DEFAULTS["change.scope"]),
+        "income": change.get("income", DEFAULTS["change.income"]),
         "proposers": frozenset(_body(b) for b in data["proposers"]),
-        "practice_opt_in": change.get("practice_opt_in", False),
+        "practice_opt_in": change.get("practice_opt_in", DEFAULTS["change.practice_opt_in"]),
         "decisions": frozenset(f"{d['body']['kind']} {d['status']}"
                                + (" (informal)" if d.get("formality") == "informal" else "")
                                for d in data.get("decisions", [])),

@@ -7,7 +7,7 @@ from ..load.schema import body_label
 from ..rules.negotiation import Lever
 from . import style
 from .json_report import dumps
-from .text import _wrap
+from .text import wrap
 from .whatif import finding_lines
 from .words import VERDICT_WORDS, describe_change
 
@@ -67,7 +67,7 @@ def render_text(report) -> str:
             lines += [""] + _fix_lines(n, attempt, comparison, before.file)
     else:
         lines += _no_fix_lines(report)
-    lines += ["", style.dim(_wrap(
+    lines += ["", style.dim(wrap(
         f"Searched {report.tried} combination(s) of {report.candidates} candidate change(s) to the "
         f"negotiable facts of policy/negotiation.yaml, up to {report.max_changes} change(s); facts of "
         "record, and decisions already given, are never changed.", "  "))]
@@ -77,7 +77,7 @@ def render_text(report) -> str:
 def _fix_lines(n, attempt, comparison, file) -> list[str]:
     result = attempt.result
     lines = ["  " + style.heading(f"Fix {n}: ") + style.verdict(VERDICT_WORDS[result.verdict], result.verdict)]
-    lines += [_wrap(f"- {describe_change(c)}", "    ", "      ") for c in attempt.changes]
+    lines += [wrap(f"- {describe_change(c)}", "    ", "      ") for c in attempt.changes]
     deciding = [f for f in comparison.disappeared if f.effect in ("ultra_vires", "refused")]
     if deciding:
         lines.append("    No longer applies:")
@@ -85,16 +85,16 @@ def _fix_lines(n, attempt, comparison, file) -> list[str]:
             lines += finding_lines(f, "-", comparison.because.get(f.rule), indent="    ")
     if result.approvals_given:
         given = "; ".join(f"{body_label(a.body)} (rule {a.rule})" for a in result.approvals_given)
-        lines.append(_wrap(f"Approvals formally given: {given}", "    ", "      "))
+        lines.append(wrap(f"Approvals formally given: {given}", "    ", "      "))
     if result.risks:
-        lines.append(_wrap("Risks to watch: " + ", ".join(f.rule for f in result.risks), "    ", "      "))
+        lines.append(wrap("Risks to watch: " + ", ".join(f.rule for f in result.risks), "    ", "      "))
     # Not wrapped: the line is a command to copy and paste.
     lines.append(style.dim("    replay: " + replay_command(file, attempt.changes)))
     return lines
 
 
 def _no_fix_lines(report) -> list[str]:
-    lines = ["", _wrap(f"No set of up to {report.max_changes} change(s) to the negotiable facts makes "
+    lines = ["", wrap(f"No set of up to {report.max_changes} change(s) to the negotiable facts makes "
                        "this scheme valid.", "  ")]
     if report.blockers:
         lines += ["", style.heading("  What stands in the way")]
@@ -105,14 +105,14 @@ def _no_fix_lines(report) -> list[str]:
                 if entry is not None and not isinstance(entry, Lever):
                     record.setdefault(entry.path, entry.why)
             for path, why in record.items():
-                lines.append(_wrap(f"it tests {path}, a fact of record: {why}", "    ", "      "))
+                lines.append(wrap(f"it tests {path}, a fact of record: {why}", "    ", "      "))
     if report.closest:
         lines += ["", style.heading("  Closest attempts")]
         for attempt in report.closest:
             r = attempt.result
             lines.append("  " + style.verdict(r.verdict, r.verdict) + " (decided by "
                          + ", ".join(r.decided_by) + ")")
-            lines += [_wrap(f"- {describe_change(c)}", "    ", "      ") for c in attempt.changes]
+            lines += [wrap(f"- {describe_change(c)}", "    ", "      ") for c in attempt.changes]
     else:
-        lines.append(_wrap("No attempt came closer to valid than the scheme as it stands.", "  "))
+        lines.append(wrap("No attempt came closer to valid than the scheme as it stands.", "  "))
     return lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..explore.precedents import FEATURES
 from . import style
 from .json_report import dumps
-from .text import _wrap
+from .text import wrap
 from .words import FEATURE_WORDS
 
 MEASURE = ("Similarity is a weighted agreement: "
@@ -52,12 +52,12 @@ def render_text(result, precedents) -> str:
         r = p.result
         lines += ["", "  " + style.heading(f"{n}. {r.scheme}") + f"  {p.score:.0%} similar  "
                   + style.verdict(r.verdict, r.verdict),
-                  _wrap(r.title, "     ")]
+                  wrap(r.title, "     ")]
         if p.summary:
-            lines.append(style.dim(_wrap(p.summary, "     ")))
-        lines.append(_wrap("decided by: " + (", ".join(r.decided_by) or "no rule requires an approval"),
+            lines.append(style.dim(wrap(p.summary, "     ")))
+        lines.append(wrap("decided by: " + (", ".join(r.decided_by) or "no rule requires an approval"),
                            "     ", "       "))
-        lines.append(_wrap("agrees on: " + (", ".join(p.agrees) or "nothing"), "     ", "       "))
+        lines.append(wrap("agrees on: " + (", ".join(p.agrees) or "nothing"), "     ", "       "))
         if p.differences:
             lines.append("     differs on:")
             for feature, yours, theirs in p.differences:
@@ -66,6 +66,6 @@ def render_text(result, precedents) -> str:
                     text = f"- {words}: only this scheme: {_value(yours)}; only {r.scheme}: {_value(theirs)}"
                 else:
                     text = f"- {words}: this scheme {_value(yours)}; {r.scheme} {_value(theirs)}"
-                lines.append(_wrap(text, "       ", "         "))
-    lines += ["", style.dim(_wrap(MEASURE, "  "))]
+                lines.append(wrap(text, "       ", "         "))
+    lines += ["", style.dim(wrap(MEASURE, "  "))]
     return "\n".join(lines) + "\n"

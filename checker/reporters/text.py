@@ -11,15 +11,16 @@ from .words import STATUS_WORDS, VERDICT_WORDS
 WIDTH = 88
 
 
-def _wrap(text: str, indent: str, hanging: str | None = None) -> str:
+def wrap(text: str, indent: str, hanging: str | None = None) -> str:
+    """Text refilled to the report's width, with a first-line indent and a hanging one."""
     return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent,
                          subsequent_indent=hanging if hanging is not None else indent)
 
 
 def _finding(f, mark: str) -> list[str]:
-    return [_wrap(f.statement, f"  {mark} ", "    "),
-            style.dim(_wrap(f"rule {f.rule}; basis: {f.basis}", "    ")),
-            style.dim(_wrap("sources: " + "; ".join(f.sources), "    "))]
+    return [wrap(f.statement, f"  {mark} ", "    "),
+            style.dim(wrap(f"rule {f.rule}; basis: {f.basis}", "    ")),
+            style.dim(wrap("sources: " + "; ".join(f.sources), "    "))]
 
 
 def render_result(result: Result) -> str:
@@ -36,11 +37,11 @@ def render_result(result: Result) -> str:
         lines += ["", style.heading("  Who still has to approve")]
         for a in result.approvals_needed:
             words = STATUS_WORDS[a.status] + (f": {a.reason}" if a.reason else "")
-            lines.append(_wrap(f"- {body_label(a.body)}: {words} (rule {a.rule})", "  ", "    "))
+            lines.append(wrap(f"- {body_label(a.body)}: {words} (rule {a.rule})", "  ", "    "))
     if result.approvals_given and result.verdict != "valid":
         lines += ["", style.heading("  Approvals already given")]
         for a in result.approvals_given:
-            lines.append(_wrap(f"- {body_label(a.body)}: formally granted (rule {a.rule})", "  ", "    "))
+            lines.append(wrap(f"- {body_label(a.body)}: formally granted (rule {a.rule})", "  ", "    "))
     if result.risks:
         lines += ["", style.heading("  Risks")]
         for f in result.risks:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..load.schema import body_label
 from . import style
 from .json_report import approval_dict, dumps, result_dict
-from .text import _wrap
+from .text import wrap
 from .words import VERDICT_WORDS, describe_change
 
 
@@ -36,11 +36,11 @@ def render_json(comparison) -> str:
 
 def finding_lines(finding, mark: str, because, indent: str = "  ") -> list[str]:
     """A finding as a statement, with its rule and the changed facts it tests."""
-    lines = [_wrap(finding.statement, f"{indent}{mark} ", indent + "  ")]
+    lines = [wrap(finding.statement, f"{indent}{mark} ", indent + "  ")]
     tail = f"rule {finding.rule} ({finding.effect})"
     if because:
         tail += "; its condition tests " + ", ".join(because)
-    lines.append(style.dim(_wrap(tail, indent + "  ")))
+    lines.append(style.dim(wrap(tail, indent + "  ")))
     return lines
 
 
@@ -55,7 +55,7 @@ def contrast_lines(comparison) -> list[str]:
     c = comparison
     lines = []
     if c.before.edition != c.after.edition:
-        lines += ["", _wrap(f"The policy edition changed from {c.before.edition} to {c.after.edition}, "
+        lines += ["", wrap(f"The policy edition changed from {c.before.edition} to {c.after.edition}, "
                             "so a different set of rules applies.", "  ")]
     if c.disappeared:
         lines += ["", style.heading("  No longer applies")]
@@ -69,7 +69,7 @@ def contrast_lines(comparison) -> list[str]:
                              ("Approvals now needed", c.now_needed())):
         if approvals:
             lines += ["", style.heading(f"  {title}")]
-            lines += [_wrap(f"- {body_label(a.body)} (rule {a.rule})", "  ", "    ") for a in approvals]
+            lines += [wrap(f"- {body_label(a.body)} (rule {a.rule})", "  ", "    ") for a in approvals]
     if not (c.appeared or c.disappeared or c.now_given() or c.now_needed()):
         lines += ["", "  The same rules apply before and after: these changes make no difference."]
     decisive = [f for f in c.after.findings if f.rule in c.after.decided_by]
@@ -85,7 +85,7 @@ def render_text(comparison) -> str:
     c = comparison
     lines = [style.heading(f"{c.before.file or c.before.scheme}: {c.before.title}"),
              style.heading("  What if")]
-    lines += [_wrap(f"- {describe_change(change)}", "  ", "    ") for change in c.changes] or ["  (no changes)"]
+    lines += [wrap(f"- {describe_change(change)}", "  ", "    ") for change in c.changes] or ["  (no changes)"]
     lines += [""] + verdict_lines(c.before, c.after)
     lines += contrast_lines(c)
     return "\n".join(lines) + "\n"
