@@ -6,7 +6,7 @@ import json
 import pytest
 
 import checker
-from conftest import CASES, REPO, run_vires
+from conftest import CASES, policy_copy, run_vires
 
 FIRST_CASES = {
     "somerset-2014-enhanced-service": ("valid", ["eng13.area-team-agreement", "eng13.national-sign-off"]),
@@ -152,12 +152,7 @@ def test_api_raises_input_error_with_diagnostics():
 
 
 def test_policy_option_uses_another_policy(tmp_path):
-    import shutil
-
-    policy = tmp_path / "policy"
-    shutil.copytree(REPO / "policy", policy)
-    edition = policy / "editions" / "england-2013.yaml"
-    edition.write_text(edition.read_text().replace("body: nhse_national}", "body: secretary_of_state}"))
+    policy = policy_copy(tmp_path, "editions/england-2013.yaml", "body: nhse_national}", "body: secretary_of_state}")
     proc = run_vires("check", "--format", "json", "--policy", policy,
                      CASES / "somerset-2014-enhanced-service.yaml")
     data = json.loads(proc.stdout)[0]

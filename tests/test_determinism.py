@@ -5,13 +5,13 @@ import json
 
 import pytest
 
-from conftest import CASES, run_vires
+from conftest import CASES, run_console
 
 
 @pytest.mark.parametrize("format", ["json", "text"])
 def test_output_is_byte_identical_across_processes_and_hash_seeds(format):
     files = sorted(CASES.glob("*.yaml"))
-    runs = [run_vires("check", "--format", format, *files, env={"PYTHONHASHSEED": seed})
+    runs = [run_console("check", "--format", format, *files, env={"PYTHONHASHSEED": seed})
             for seed in ("0", "1", "4242")]
     first = runs[0]
     assert first.returncode in (0, 1), first.stderr  # verdicts, not bad input
@@ -28,6 +28,6 @@ def test_diagnostics_are_byte_identical_across_hash_seeds(tmp_path):
     """Bad input too: several problems in one file come out in the same order."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: Bad Id\ntitle: 3\njurisdiction: englnd\ndate: 2014-02-30\nextra: 1\nproposer: []\n")
-    runs = [run_vires("check", bad, env={"PYTHONHASHSEED": seed}) for seed in ("0", "1", "4242")]
+    runs = [run_console("check", bad, env={"PYTHONHASHSEED": seed}) for seed in ("0", "1", "4242")]
     assert runs[0].returncode == 2 and runs[0].stderr.count("[scheme.") >= 4
     assert len({r.stderr for r in runs}) == 1

@@ -1,8 +1,8 @@
 """vires fix: smallest fixes, replayed through whatif; history never rewritten; negotiation file checked."""
 from __future__ import annotations
 
+import functools
 import json
-import shutil
 
 import pytest
 
@@ -11,34 +11,55 @@ from checker.explore.fix import find_fixes
 from checker.explore.whatif import change_from_dict, compare
 from checker.reporters.fix import report_dict
 from checker.rules.policy import read_policy
-from conftest import CASES, REPO, run_vires
+from conftest import CASES, REPO, policy_copy, run_vires
 
 ALL_CASES = sorted(CASES.glob("*.yaml"))
 
 
-@pytest.mark.parametrize("case", ALL_CASES, ids=lambda p: p.stem)
-def test_every_fix_of_every_case_replays_to_valid_through_whatif(case):
+@functools.lru_cache(maxsize=None)
+def _report(case):
+    """The fix search on a library case (shared by the tests below: it is the slow part)."""
     checker = checker_for()
     scheme = checker.load(case)
-    report = find_fixes(checker, scheme)
-    data = report_dict(report)
-    for fix in data["fixes"]:
-        assert fix["verdict"] == "valid"
-        changes = [change_from_dict(c) for c in fix["changes"]]
-        assert compare(checker, scheme, changes).after.verdict == "valid", fix
+    return scheme, find_fixes(checker, scheme)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda p: p.stem)
-def test_a_fix_never_edits_or_removes_a_decision_of_record(case):
+def test_every_case_is_valid_or_has_fixes_that_replay_or_says_what_stands_in_the_way(case):
+    scheme, report = _report(case)
+    if report.before.verdict == "valid":
+        assert report.fixes == [] and report.tried == 0, "a valid scheme needs no search"
+    elif report.fixes:
+        for fix in report_dict(report)["fixes"]:
+            assert fix["verdict"] == "valid"
+            changes = [change_from_dict(c) for c in fix["changes"]]
+            assert compare(checker_for(), scheme, changes).after.verdict == "valid", fix
+    else:
+        # No fix within reach: the report names, for each rule deciding the
+        # verdict, the facts it tests and whether each is negotiable.
+        assert {f.rule for f, _ in report.blockers} == set(report.before.decided_by)
+        assert all(facts for _, facts in report.blockers)
+
+
+def test_the_library_has_cases_of_all_three_kinds():
+    kinds = {"valid" if r.before.verdict == "valid" else "fixed" if r.fixes else "blocked"
+             for r in (_report(case)[1] for case in ALL_CASES)}
+    assert kinds == {"valid", "fixed", "blocked"}
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda p: p.stem)
+def test_no_candidate_change_edits_or_removes_a_decision_of_record(case):
+    # Every fix is made of candidate changes, so checking every candidate
+    # (there are some for every case) checks every fix there can be.
     checker = checker_for()
     scheme = checker.load(case)
-    report = find_fixes(checker, scheme, limit=20)
+    candidates = _candidates(checker, scheme, ())
+    assert candidates, "every case has something a negotiator can change"
     refused = {d["body"]["kind"] for d in scheme.data.get("decisions", []) if d["status"] == "refused"}
-    for attempt, _ in report.fixes:
-        for change in attempt.changes:
-            if change.path.startswith("decisions"):
-                assert change.op == "add" and change.path == "decisions"
-                assert change.value["body"]["kind"] not in refused
+    for change in candidates:
+        assert not change.path.startswith("decisions."), f"{change} edits a decision of record"
+        if change.path == "decisions":
+            assert change.op == "add" and change.value["body"]["kind"] not in refused, change
 
 
 def test_leeds_gets_the_delegated_incentive_scheme_as_a_fix():
@@ -132,16 +153,6 @@ def test_json_is_byte_identical_between_runs():
     assert run_vires(*args).stdout == run_vires(*args).stdout
 
 
-def _policy_with(tmp_path, old, new):
-    folder = tmp_path / "policy"
-    shutil.copytree(REPO / "policy", folder)
-    path = folder / "negotiation.yaml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-    return folder
-
-
 @pytest.mark.parametrize("old, new, code", [
     ("path: change.scope", "path: change.scop", "negotiation.unknown_path"),
     ("try: [quarterly]", "try: [weekly]", "negotiation.bad_value"),
@@ -152,7 +163,7 @@ def _policy_with(tmp_path, old, new):
      "negotiation.no_choices"),
 ])
 def test_a_bad_negotiation_file_is_a_located_policy_error(tmp_path, old, new, code):
-    _, problems = read_policy(_policy_with(tmp_path, old, new))
+    _, problems = read_policy(policy_copy(tmp_path, "negotiation.yaml", old, new))
     assert [p.code for p in problems] == [code]
     assert problems[0].file.endswith("negotiation.yaml") and problems[0].line > 0
 

@@ -9,22 +9,13 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, VIRES
+from conftest import REPO, VIRES, sh_commands
 
 GUIDE = (REPO / "docs" / "guide.md").read_text()
 BLOCKS = re.findall(r"```(sh|text)\n(.*?)```", GUIDE, re.S)
 
 
-def _commands():
-    for kind, body in BLOCKS:
-        if kind == "sh":
-            for line in body.splitlines():
-                line = line.split(" #")[0].strip()
-                if line:
-                    yield line
-
-
-COMMANDS = list(_commands())
+COMMANDS = [command for command, _ in sh_commands(GUIDE)]
 
 
 def _shown_output():

@@ -8,14 +8,12 @@ import pytest
 
 from checker.rules import cache as policy_cache
 from checker.rules.policy import read_policy
-from conftest import REPO, run_vires
+from conftest import policy_copy, run_console
 
 
 @pytest.fixture
 def policy_dir(tmp_path):
-    target = tmp_path / "policy"
-    shutil.copytree(REPO / "policy", target)
-    return target
+    return policy_copy(tmp_path)
 
 
 @pytest.fixture
@@ -95,8 +93,9 @@ def test_no_cache_switch_and_unwritable_folder(policy_dir, cache, monkeypatch, t
 
 
 def test_cli_gives_the_same_report_with_a_warm_cache(cache):
-    first = run_vires("check", "--format", "json", "cases/leeds-2017.yaml", env={"VIRES_CACHE_DIR": str(cache)})
+    # In new processes: the cache folder is read from the environment at start-up.
+    first = run_console("check", "--format", "json", "cases/leeds-2017.yaml", env={"VIRES_CACHE_DIR": str(cache)})
     assert list(cache.glob("policy-*.pickle"))
-    second = run_vires("check", "--format", "json", "cases/leeds-2017.yaml", env={"VIRES_CACHE_DIR": str(cache)})
+    second = run_console("check", "--format", "json", "cases/leeds-2017.yaml", env={"VIRES_CACHE_DIR": str(cache)})
     assert first.returncode == second.returncode == 1
     assert first.stdout == second.stdout

@@ -6,20 +6,12 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, VIRES, run_vires
+from conftest import REPO, VIRES, run_vires, sh_commands
 
 README = (REPO / "README.md").read_text()
 
 
-def shell_commands(text):
-    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
-        for line in block.splitlines():
-            line = line.split("#")[0].strip()
-            if line:
-                yield line
-
-
-COMMANDS = list(shell_commands(README))
+COMMANDS = [command for command, _ in sh_commands(README)]
 
 
 def test_readme_shows_the_two_commands():

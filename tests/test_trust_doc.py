@@ -6,12 +6,10 @@ import shlex
 
 import pytest
 
-from conftest import REPO, run_vires
+from conftest import REPO, run_vires, sh_commands
 
 DOC = (REPO / "docs" / "trust.md").read_text()
-COMMANDS = [(line.split("#")[0].strip(), int(re.search(r"# exit (\d)", line).group(1)))
-            for block in re.findall(r"```sh\n(.*?)```", DOC, re.S) for line in block.splitlines()
-            if line.strip()]
+COMMANDS = [(command, int(re.search(r"exit (\d)", comment).group(1))) for command, comment in sh_commands(DOC)]
 #: tests/test_verify.py runs the whole `vires verify` (with --format json) already.
 COVERED_ELSEWHERE = {".venv/bin/vires verify"}
 
@@ -22,13 +20,13 @@ def test_the_doc_shows_lint_and_verify():
 
 
 def test_the_whole_verify_run_is_tested_elsewhere():
-    assert 'run_vires("verify", "--format", "json"' in (REPO / "tests" / "test_verify.py").read_text()
+    assert 'run_console("verify", "--format", "json"' in (REPO / "tests" / "test_verify.py").read_text()
 
 
 @pytest.mark.parametrize("command,code", [c for c in COMMANDS if c[0] not in COVERED_ELSEWHERE])
 def test_doc_command_runs_with_the_stated_exit_code(command, code):
     args = shlex.split(command)
     assert args[0] == ".venv/bin/vires"
-    proc = run_vires(*args[1:], timeout=300)
+    proc = run_vires(*args[1:])
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert proc.stdout

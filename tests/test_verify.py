@@ -9,14 +9,14 @@ from checker.reporters.verify import precedence_words
 from checker.rules.engine import EngineError, RuleEngine
 from checker.rules.policy import load_policy
 from checker.trust.verify import verify_edition, verify_policy
-from conftest import REPO, run_vires
+from conftest import REPO, run_console, run_vires
 
 SHADOWED = REPO / "tests" / "broken_policies" / "shadowed"
 
 
 def test_whole_shipped_policy_verifies_within_two_minutes():
     started = time.perf_counter()
-    proc = run_vires("verify", "--format", "json", timeout=300)
+    proc = run_console("verify", "--format", "json", timeout=300)
     elapsed = time.perf_counter() - started
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     data = json.loads(proc.stdout)

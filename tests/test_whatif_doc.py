@@ -6,19 +6,12 @@ import shlex
 
 import pytest
 
-from conftest import REPO, run_vires
+from conftest import REPO, run_vires, sh_commands
 
 DOC = (REPO / "docs" / "whatif.md").read_text()
 
 
-def doc_commands(text):
-    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
-        for line in block.splitlines():
-            if line.strip().startswith("vires "):
-                yield line.strip()
-
-
-COMMANDS = list(doc_commands(DOC))
+COMMANDS = [command for command, _ in sh_commands(DOC) if command.startswith("vires ")]
 
 
 def test_the_doc_shows_all_three_commands():
