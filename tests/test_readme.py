@@ -47,3 +47,27 @@ def test_readme_example_output_matches_the_real_output():
         line = line.strip().rstrip(".").strip()
         if line and "..." not in line:
             assert " ".join(line.split()) in flat_real, line
+
+
+DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda p: p.name)
+def test_every_module_the_document_names_exists(doc):
+    import importlib
+
+    text = doc.read_text()
+    paths = set(re.findall(r"\bchecker/[\w/.-]*\w", text))
+    for path in paths:
+        assert (REPO / path).exists(), f"{doc.name} names {path}, which does not exist"
+    for dotted in set(re.findall(r"`(checker(?:\.\w+)+)`", text)):
+        parts = dotted.split(".")
+        for n in range(len(parts), 0, -1):  # the longest importable module, then attributes
+            try:
+                found = importlib.import_module(".".join(parts[:n]))
+                break
+            except ModuleNotFoundError:
+                continue
+        for attribute in parts[n:]:
+            assert hasattr(found, attribute), f"{doc.name} names {dotted}, which does not exist"
+            found = getattr(found, attribute)
