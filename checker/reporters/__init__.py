@@ -1,1 +1,1 @@
-"""Reporters render results and diagnostics; nothing else formats output."""
+"""Reporters: every word for people and every output shape (text, JSON, table, Markdown, HTML, SVG); nothing else formats output."""
