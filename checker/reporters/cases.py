@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import style
 from .json_report import dumps
+from .neutral import for_terminal, neutralised
 
 
 def _words(value) -> str:
@@ -14,6 +15,7 @@ def _words(value) -> str:
 
 def render_failure(outcome) -> str:
     """The readable account of a failed case (also used by pytest)."""
+    outcome = neutralised(outcome, for_terminal)
     r = outcome.result
     lines = [f"{style.error('FAIL')} {outcome.case.file} ({outcome.case.id}, edition {r.edition})"]
     for what, expected, got in outcome.failures:
@@ -35,7 +37,8 @@ def render_outcomes(outcomes) -> str:
     for o in outcomes:
         if o.passed:
             why = ", ".join(o.result.decided_by) or "no rule decisive"
-            lines.append(f"{style.verdict('ok', 'valid')}   {o.case.file}: {o.result.verdict} ({why})")
+            lines.append(f"{style.verdict('ok', 'valid')}   {for_terminal(o.case.file)}: {o.result.verdict} "
+                         f"({for_terminal(why)})")
         else:
             lines.append(render_failure(o))
     failed = sum(not o.passed for o in outcomes)
@@ -48,6 +51,7 @@ def render_coverage(uncovered, rule_count: int) -> str:
     if not uncovered:
         return f"coverage: every one of the {rule_count} policy rules is asserted by a passing case\n"
     lines = [f"coverage: {len(uncovered)} of {rule_count} policy rules are asserted by no passing case:"]
+    uncovered = neutralised(list(uncovered), for_terminal)
     for u in uncovered:
         lines.append(f"  {u.rule}  ({u.file}:{u.line}; editions: {', '.join(u.editions)})")
         lines.append(style.dim(f"      {' '.join(u.statement.split())}"))

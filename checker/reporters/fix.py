@@ -7,6 +7,7 @@ from ..load.schema import body_label
 from ..rules.negotiation import Lever
 from . import style
 from .json_report import dumps
+from .neutral import for_terminal, neutralised
 from .text import wrap
 from .whatif import finding_lines
 from .words import VERDICT_WORDS, describe_change
@@ -53,6 +54,7 @@ def render_json(report) -> str:
 
 def render_text(report) -> str:
     """The fix report as text: the smallest fixes, or what stands in the way and the closest attempts."""
+    report = neutralised(report, for_terminal)
     before = report.before
     lines = [style.heading(f"{before.file or before.scheme}: {before.title}"),
              "  As it stands: " + style.verdict(VERDICT_WORDS[before.verdict], before.verdict)]

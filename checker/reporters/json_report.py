@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 
 from ..load.schema import body_label
+from .neutral import for_json
 
 
 def dumps(data) -> str:
-    """Data as indented JSON text, keys in the order given, ending in a newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """Data as indented JSON text, keys in the order given, ending in a newline;
+    characters a terminal would obey are escaped (``checker.reporters.neutral``)."""
+    return for_json(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def approval_dict(approval) -> dict:

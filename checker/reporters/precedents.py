@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..explore.precedents import FEATURES
 from . import style
 from .json_report import dumps
+from .neutral import for_terminal, neutralised
 from .text import wrap
-from .words import FEATURE_WORDS
+from .words import FEATURE_WORDS, similarity_words
 
 MEASURE = ("Similarity is a weighted agreement: "
            + ", ".join(f"{FEATURE_WORDS[name]} ({w})" for name, w in FEATURES)
@@ -44,13 +45,14 @@ def _value(value) -> str:
 
 def render_text(result, precedents) -> str:
     """The precedents of a scheme as text, with the similarity measure explained."""
+    result, precedents = neutralised((result, list(precedents)), for_terminal)
     lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
              f"  As it stands: {style.verdict(result.verdict, result.verdict)}"]
     if not precedents:
         lines.append("  The library holds no other case to compare with.")
     for n, p in enumerate(precedents, 1):
         r = p.result
-        lines += ["", "  " + style.heading(f"{n}. {r.scheme}") + f"  {p.score:.0%} similar  "
+        lines += ["", "  " + style.heading(f"{n}. {r.scheme}") + f"  {similarity_words(p.score)}  "
                   + style.verdict(r.verdict, r.verdict),
                   wrap(r.title, "     ")]
         if p.summary:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from . import style
+from .neutral import for_terminal, neutralised
 
 
 def render_results(results) -> str:
     """The verdict table: one line per scheme, then the count of each verdict."""
+    results = neutralised(list(results), for_terminal)
     rows = [(r.verdict, r.scheme, r.edition, ", ".join(r.decided_by) or "-") for r in results]
     heads = ("verdict", "scheme", "edition", "decided by")
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)

@@ -6,6 +6,7 @@ import textwrap
 from ..evaluate.result import Result
 from ..load.schema import body_label
 from . import style
+from .neutral import for_terminal, neutralised
 from .words import STATUS_WORDS, VERDICT_WORDS
 
 WIDTH = 88
@@ -25,6 +26,7 @@ def _finding(f, mark: str) -> list[str]:
 
 def render_result(result: Result) -> str:
     """The text report of one result: the verdict first, then why, in plain words."""
+    result = neutralised(result, for_terminal)
     lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
              "  " + style.verdict(VERDICT_WORDS[result.verdict], result.verdict),
              style.dim(f"  policy edition: {result.edition} ({result.edition_title})"), ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..load.schema import body_label
 from . import style
 from .json_report import approval_dict, dumps, result_dict
+from .neutral import for_terminal, neutralised
 from .text import wrap
 from .words import VERDICT_WORDS, describe_change
 
@@ -82,7 +83,7 @@ def contrast_lines(comparison) -> list[str]:
 
 def render_text(comparison) -> str:
     """The what-if report as text: the changes, the verdicts, and why they differ."""
-    c = comparison
+    c = neutralised(comparison, for_terminal)
     lines = [style.heading(f"{c.before.file or c.before.scheme}: {c.before.title}"),
              style.heading("  What if")]
     lines += [wrap(f"- {describe_change(change)}", "  ", "    ") for change in c.changes] or ["  (no changes)"]

@@ -63,3 +63,8 @@ def describe_change(change) -> str:
     if change.op == "add":
         return f"add to {change.path}: {yaml_text(value)}"
     return f"set {change.path} to {yaml_text(value)}"
+
+
+def similarity_words(score: float) -> str:
+    """A similarity (0 to 1) as every report shows it: '77% similar'."""
+    return f"{score:.0%} similar"
