@@ -87,8 +87,13 @@ GENERATED = {
     # name: (bytes, code, line, hint)
     "empty": (b"", "input.empty", 1, "start from an example"),
     "binary": (b"id: x\ntitle: y\n\x00\x01\x02\xff", "input.binary", 3, "plain UTF-8 text"),
-    "utf16": ("id: x\n".encode("utf-16"), "input.binary", 1, "plain UTF-8 text"),
+    "utf16": ("id: x\n".encode("utf-16"), "input.utf16", 1, "save the file as UTF-8: in Notepad"),
+    "utf16_no_bom": ("id: x\ntitle: y\n".encode("utf-16-le"), "input.utf16", 1, "save the file as UTF-8"),
+    "utf16_big_endian_no_bom": ("id: x\ntitle: y\n".encode("utf-16-be"), "input.utf16", 1,
+                                "save the file as UTF-8"),
     "latin1": ("id: x\ntitle: Sant\u00e9\n".encode("latin-1"), "input.not_utf8", 2, "save the file as UTF-8"),
+    "windows_1252": ("id: x\ntitle: \u201cquoted\u201d\n".encode("cp1252"), "input.not_utf8", 2,
+                     "Encoding: UTF-8"),
     "too_large": (b"# padding\n" * (MAX_BYTES // 10 + 1), "input.too_large", MAX_BYTES // 10 + 1,
                   "a few kilobytes"),
     "too_many_values": (("a: [" + "1, " * (MAX_NODES + 1) + "1]\n").encode(), "input.too_many_nodes", 1,
@@ -104,6 +109,18 @@ def test_generated_bad_file_is_rejected(name, tmp_path):
     path = tmp_path / f"{name}.yaml"
     path.write_bytes(content)
     assert_rejected(run_vires("check", path), str(path), code, line, hint)
+
+
+@pytest.mark.parametrize("content, named", [
+    ("id: x\ntitle: \u201cquoted\u201d\n".encode("cp1252"), "Windows-1252, where 0x93 is \u201c"),
+    ("id: x\ntitle: Sant\u00e9\n".encode("latin-1"), "Windows-1252 or Latin-1, where 0xe9 is \u00e9"),
+], ids=["windows_1252", "latin1"])
+def test_a_legacy_encoding_is_named_with_the_character_it_meant(content, named, tmp_path):
+    path = tmp_path / "legacy.yaml"
+    path.write_bytes(content)
+    proc = run_vires("check", path)
+    assert named in proc.stderr.splitlines()[0]
+    assert "UTF-16" not in proc.stderr and "binary" not in proc.stderr
 
 
 def test_utf8_byte_order_mark_is_accepted(tmp_path):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from ..dates import is_open
 from ..diagnostics import Diagnostic
+from .coerce import as_schema_means, plain_data
+from .schema import load_schema
 from .validate import validate_document
 from .yamlfile import Document, load_yaml
 
@@ -37,9 +39,11 @@ def load_scheme(path, lifespans=None, file=None) -> tuple[Scheme | None, list[Di
 
 
 def scheme_from_data(data, file: str = "<data>", lifespans=None):
-    """Validate an in-memory scheme (the Python API and what-if edits)."""
-    doc = Document(data, file)
-    return _from_document(doc, [], lifespans)
+    """Validate an in-memory scheme (the Python API and what-if edits): Python
+    data as Python makes it (``yaml.safe_load``'s dates, ``json.load``'s ISO
+    text), copied, never changed."""
+    plain, problems = plain_data(data, file)
+    return _from_document(Document(plain, file), problems, lifespans)
 
 
 def _from_document(doc, problems, lifespans):
@@ -50,6 +54,7 @@ def _from_document(doc, problems, lifespans):
             "scheme.not_mapping",
             f"a scheme must be a mapping of fields, but this file holds {_kind(doc.data)}",
             (), "start with 'id:', 'title:', 'jurisdiction:' ... (see `vires schema`)")]
+    as_schema_means(doc.data, load_schema("scheme"))  # yes/no for true/false, 40% for 40
     problems = validate_document(doc, "scheme", "scheme")
     if not problems:
         problems = semantic_problems(doc, lifespans)

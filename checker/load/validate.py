@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from functools import lru_cache
 
+from ..dates import date_hint, date_problem
 from ..diagnostics import Diagnostic, did_you_mean, format_path
 from ..memo import Memo, key_of
 from .schema import load_schema
@@ -22,11 +23,25 @@ _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a numbe
 
 def _validator_for(schema: dict, dialect: dict | None = None):
     """A jsonschema validator of ``schema``, in the dialect of ``dialect``
-    (default: its own), with formats (dates) checked."""
+    (default: its own), with formats (dates) checked and ``pattern`` read as
+    JSON Schema means it (``checker.load.predicate.schema_regex``)."""
     import jsonschema  # imported when first needed: most documents never reach it
 
-    cls = jsonschema.validators.validator_for(dialect or schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    base = jsonschema.validators.validator_for(dialect or schema)
+    cls = _with_schema_patterns(base)
+    return cls(schema, format_checker=base.FORMAT_CHECKER)
+
+
+@lru_cache(maxsize=None)
+def _with_schema_patterns(base):
+    import jsonschema
+
+    from .predicate import schema_regex
+
+    def pattern(validator, pattern, instance, schema):
+        if validator.is_type(instance, "string") and not schema_regex(pattern).search(instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+    return jsonschema.validators.extend(base, {"pattern": pattern})
 
 
 @lru_cache(maxsize=None)
@@ -65,7 +80,7 @@ def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diag
     for error in errors:
         if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in misspelt:
             continue  # 'proposer:' is reported once, as "did you mean 'proposers'?"
-        for diag in _explain(error, doc, prefix):
+        for diag in _explain(error, doc, prefix, load_schema(schema_name)):
             key = (diag.code, diag.path, diag.message)
             if key not in seen:
                 seen.add(key)
@@ -101,7 +116,21 @@ def _misspelt_required(errors) -> set:
     return out
 
 
-def _explain(error, doc: Document, prefix: str):
+def _described(error, root: dict) -> str:
+    """What the schema says the failing value is: the description of its node,
+    else of the nearest node above it that has one (a list's, for an item)."""
+    found, node = "", root
+    for part in list(error.absolute_schema_path)[:-1]:  # down to the failing keyword's node
+        if isinstance(node, dict) and node.get("description"):
+            found = node["description"]
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return found
+    return node.get("description", found) if isinstance(node, dict) else found
+
+
+def _explain(error, doc: Document, prefix: str, root: dict):
     path = tuple(error.absolute_path)
     where = format_path(path) or "the document"
     kind, schema = error.validator, error.schema
@@ -121,7 +150,7 @@ def _explain(error, doc: Document, prefix: str):
     elif kind == "enum":
         yield doc.diagnostic(
             f"{prefix}.bad_value", f"'{error.instance}' is not an allowed value for {where}",
-            path, did_you_mean(error.instance, schema["enum"]))
+            path, did_you_mean(error.instance, schema["enum"], schema.get("enumDescriptions")))
     elif kind == "type":
         types: list[str] = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         want = " or ".join(_TYPE_WORDS.get(t, t) for t in types)
@@ -129,18 +158,20 @@ def _explain(error, doc: Document, prefix: str):
             f"{prefix}.wrong_type", f"{where} should be {want}, not {_describe(error.instance)}",
             path, _type_hint(want, error.instance))
     elif schema.get("format") == "date" or (kind == "pattern" and "[0-9]{4}-" in str(schema.get("pattern"))):
-        yield doc.diagnostic(
-            f"{prefix}.bad_date", f"'{error.instance}' in {where} is not a valid date",
-            path, "write dates as YYYY-MM-DD, e.g. 2014-01-20, and check the day exists")
+        problem = date_problem(error.instance)
+        yield doc.diagnostic(f"{prefix}.bad_date", f"'{error.instance}' in {where} is not a date: {problem}",
+                             path, date_hint(error.instance))
     elif kind in ("minimum", "maximum", "minItems", "minLength", "maxLength", "maxItems"):
         yield doc.diagnostic(f"{prefix}.out_of_range", f"{where}: {error.message}", path,
-                             schema.get("description", ""))
+                             _described(error, root))
     elif kind == "pattern":
+        # The hint is the schema's description of the value, never its pattern:
+        # a regular expression means nothing to most readers.
         yield doc.diagnostic(f"{prefix}.bad_format", f"'{error.instance}' in {where} has the wrong form",
-                             path, schema.get("description", f"it must match {schema['pattern']}"))
+                             path, _described(error, root) or "`vires schema` shows the form this value takes")
     else:
         yield doc.diagnostic(f"{prefix}.invalid", f"{where}: {error.message}", path,
-                             schema.get("description", ""))
+                             _described(error, root))
 
 
 def _describe(value) -> str:
@@ -154,7 +185,9 @@ def _describe(value) -> str:
         return "nothing"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return f"the text '{value}'"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    return f"a Python {type(value).__name__}"
 
 
 def _type_hint(want: str, value) -> str:
@@ -166,4 +199,6 @@ def _type_hint(want: str, value) -> str:
         return "write true or false without quotes"
     if want == "text":
         return "put the value in quotes"
+    if want in ("a number", "a whole number"):
+        return f"write {want} without quotes, e.g. 12"
     return ""

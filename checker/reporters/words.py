@@ -9,6 +9,7 @@ and the reports all say the same thing.
 """
 from __future__ import annotations
 
+from ..dates import MONTHS
 from ..explore.whatif import yaml_text
 from ..load.schema import body_label
 
@@ -40,14 +41,11 @@ FEATURE_WORDS = {
     "rules": "rules that fired",
 }
 
-_MONTHS = ("January February March April May June July August September "
-           "October November December").split()
-
 
 def long_date(iso: str) -> str:
     """A date written out: '2 February 2017' for '2017-02-02'."""
     year, month, day = iso.split("-")
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
 def describe_change(change) -> str:
