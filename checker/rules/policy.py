@@ -127,6 +127,27 @@ def shared_sets(policy: Policy) -> dict[str, dict]:
 
 def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     """Read and check every file of a policy directory."""
+    sources, problems = read_sources(directory)
+    if problems or sources is None:
+        return None, problems
+    return build_policy(sources)
+
+
+def policy_files(root: Path) -> list[Path]:
+    """Every file the policy loader reads, in the order it reads them (the
+    policy cache's key hashes exactly these)."""
+    found = [root / name for name in ("bodies.yaml", "negotiation.yaml") if (root / name).exists()]
+    for folder in ("common", "editions"):
+        found += sorted((root / folder).glob("*.yaml"))
+    return found
+
+
+def read_sources(directory) -> tuple[dict | None, list[Diagnostic]]:
+    """Every file of a policy directory read and checked, as the data
+    ``build_policy`` makes a Policy of: the bodies' lifespans, the
+    negotiation file, and each rule file's document with the common files it
+    includes. It is plain data but for the documents (the YAML as loaded,
+    with its positions), so ``checker.rules.cache`` can keep it as JSON."""
     root = Path(directory)
     if not (root / "editions").is_dir():
         return None, [Diagnostic("policy.no_editions", f"{root} has no editions/ folder",
@@ -139,22 +160,43 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
         from .negotiation import read_negotiation  # schema and path checks: `vires fix` relies on it
 
         negotiation = read_negotiation(root / "negotiation.yaml", display_path(root / "negotiation.yaml"), problems)
-    commons = {}
+    commons, editions = {}, []
     for path in sorted((root / "common").glob("*.yaml")):
-        data = _read_rule_file(path, root, problems)
-        if data is not None:
-            commons[path.relative_to(root).as_posix()] = data
-    editions = []
+        entry = _read_rule_file(path, root, problems)
+        if entry is not None:
+            commons[path.relative_to(root).as_posix()] = entry
     for path in sorted((root / "editions").glob("*.yaml")):
-        data = _read_rule_file(path, root, problems)
-        if data is not None:
-            edition = _edition(data, commons, problems)
-            if edition:
-                editions.append(edition)
+        entry = _read_rule_file(path, root, problems)
+        if entry is not None:
+            editions.append(entry)
+    return {"directory": str(root), "lifespans": lifespans or {}, "negotiation": negotiation or {},
+            "commons": commons, "editions": editions}, problems
+
+
+def build_policy(sources: dict) -> tuple[Policy | None, list[Diagnostic]]:
+    """The Policy made of what ``read_sources`` read."""
+    problems: list[Diagnostic] = []
+    editions = []
+    for entry in sources["editions"]:
+        edition = _edition(entry, sources["commons"], problems)
+        if edition:
+            problems += check_budget(edition)
+            editions.append(edition)
     if problems:
         return None, problems
     editions.sort(key=lambda e: (e.jurisdiction, e.start))
-    return Policy(str(root), tuple(editions), lifespans or {}, negotiation or {}), []
+    return Policy(sources["directory"], tuple(editions), sources["lifespans"], sources["negotiation"]), []
+
+
+def check_budget(edition: Edition) -> list[Diagnostic]:
+    """The rule engine's located refusal of an edition too large for it to
+    check in time linear in its rules (``checker.rules.compile.check_budget``,
+    where the engine has it)."""
+    try:
+        from .compile import check_budget as engine_budget
+    except ImportError:
+        return []
+    return list(engine_budget(edition) or [])
 
 
 def _read_plain(path, key, problems):
@@ -214,12 +256,39 @@ def _read_rule_file(path: Path, root: Path, problems):
                 "policy.effect_body",
                 "an approval_required effect names a body, and only it does",
                 ("rules", i, "effect"), "e.g. effect: {kind: approval_required, body: nhse_national}"))
+    includes = []
     for i, name in enumerate(doc.data.get("include", [])):
-        if not (root / name).is_file():
+        common = included_file(root, name)
+        if common is None:
+            problems.append(doc.diagnostic(
+                "policy.bad_include", f"'{name}' is not a file of this policy's common/ folder",
+                ("include", i), "an edition includes shared rules by their path in the policy folder, "
+                "e.g. common/england.yaml"))
+        elif not (root / common).is_file():
             problems.append(doc.diagnostic("policy.missing_include",
                                            f"the included file '{name}' does not exist",
                                            ("include", i), "paths are relative to the policy folder"))
-    return {"doc": doc, "data": doc.data}
+        else:
+            includes.append(common)
+    return {"doc": doc, "includes": includes}
+
+
+def included_file(root: Path, name) -> str | None:
+    """The common file an include names, as 'common/NAME.yaml' ('./common/x.yaml'
+    is 'common/x.yaml'), or None when it names none: an absolute path, a path
+    that leads out of the policy folder (../../x, /etc/passwd, a link), or
+    anything but a .yaml file directly in common/. On main such an include
+    passed the existence check and silently added no rules."""
+    if not isinstance(name, str) or Path(name).is_absolute() or "\\" in name:
+        return None
+    common = (root / "common").resolve()
+    try:
+        inside = (root / name).resolve().relative_to(common)
+    except (ValueError, OSError):
+        return None
+    if len(inside.parts) != 1 or inside.suffix != ".yaml":
+        return None
+    return f"common/{inside.name}"
 
 
 def _rules(doc) -> list[Rule]:
@@ -232,10 +301,11 @@ def _rules(doc) -> list[Rule]:
 
 
 def _edition(entry, commons, problems) -> Edition | None:
-    doc, data = entry["doc"], entry["data"]
+    doc = entry["doc"]
+    data = doc.data
     rules = _rules(doc)
-    for name in data.get("include", []):
-        if name in commons:
+    for name in entry["includes"]:
+        if name in commons:  # (a common file with problems stops the load before this)
             rules += _rules(commons[name]["doc"])
     seen: dict[str, str] = {}
     for rule in rules:
