@@ -99,30 +99,46 @@ def read_text(path, file=None) -> tuple[str | None, list[Diagnostic]]:
     opened without blocking and refused unless it is a regular file: a named
     pipe (FIFO) called ``x.yaml`` would otherwise wait for a writer for ever."""
     file = file or str(path)
+    raw, problem = _read_raw(path, file)
+    if problem is not None or raw is None:
+        return None, [problem] if problem else []
+    return decode_text(raw, file)
+
+
+def read_bytes(path) -> bytes | None:
+    """The bytes of a regular file within the size limit (MAX_BYTES), or None
+    when ``read_text`` would refuse it before decoding."""
+    raw, problem = _read_raw(path, str(path))
+    return None if problem is not None or raw is None or len(raw) > MAX_BYTES else raw
+
+
+def _read_raw(path, file: str) -> tuple[bytes | None, Diagnostic | None]:
+    """Up to MAX_BYTES + 1 bytes of a regular file, or why it cannot be read."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        return None, [Diagnostic("input.not_found", "no such file", file,
-                                 hint="check the path and the spelling")]
+        return None, Diagnostic("input.not_found", "no such file", file, hint="check the path and the spelling")
     except IsADirectoryError:
-        return None, [_is_directory(file)]
+        return None, _is_directory(file)
     except OSError as err:
-        return None, [Diagnostic("input.unreadable", f"cannot read the file: {err.strerror}",
-                                 file, hint="check that the file exists and is readable")]
+        return None, _unreadable(file, err)
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            return None, [_is_directory(file)]
+            return None, _is_directory(file)
         if not stat.S_ISREG(mode):
-            return None, [not_regular(file, mode)]
+            return None, not_regular(file, mode)
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1), None
     except OSError as err:
-        return None, [Diagnostic("input.unreadable", f"cannot read the file: {err.strerror}",
-                                 file, hint="check that the file exists and is readable")]
+        return None, _unreadable(file, err)
     finally:
         os.close(fd)
-    return decode_text(raw, file)
+
+
+def _unreadable(file: str, err: OSError) -> Diagnostic:
+    return Diagnostic("input.unreadable", f"cannot read the file: {err.strerror}", file,
+                      hint="check that the file exists and is readable")
 
 
 def _is_directory(file: str) -> Diagnostic:

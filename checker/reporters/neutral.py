@@ -32,7 +32,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-import unicodedata
 
 #: Characters shown as escapes: every non-printable character but the
 #: ordinary spaces (a no-break space from a word processor is left alone).
@@ -43,6 +42,8 @@ _JSON_HIDDEN = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202
 
 
 def _visible(char: str) -> str:
+    import unicodedata  # only for text that holds something unusual
+
     if char.isprintable() or unicodedata.category(char) == "Zs":
         return char
     return char.encode("unicode_escape").decode("ascii")

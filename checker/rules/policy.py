@@ -109,7 +109,7 @@ def load_policy(directory=None) -> Policy:
 def _load_cached(directory: str) -> Policy:
     from .cache import load_cached
 
-    policy, problems = load_cached(Path(directory), read_policy)
+    policy, problems = load_cached(Path(directory), read_sources, build_policy, policy_files)
     if problems:
         raise InputError(problems)
     return policy
