@@ -44,6 +44,27 @@ class Diagnostic:
         }
 
 
+@dataclass(frozen=True)
+class Unchecked:
+    """A file of a batch that could not be checked, in its place in the report:
+    bad input (``error`` is ``"bad_input"``, with its diagnostics) or a bug in
+    vires met by this file (``"internal_error"``, with a one-line message)."""
+
+    file: str
+    error: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    message: str = ""
+
+    def to_dict(self) -> dict:
+        """The JSON form: the file, the kind of error, and its diagnostics or message."""
+        out: dict = {"file": self.file, "error": self.error}
+        if self.error == "bad_input":
+            out["diagnostics"] = [d.to_dict() for d in self.diagnostics]
+        else:
+            out["message"] = self.message
+        return out
+
+
 class InputError(Exception):
     """Raised by the public API when input is bad; carries the diagnostics."""
 

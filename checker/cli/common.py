@@ -8,6 +8,22 @@ from typing import NoReturn
 import typer
 
 EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+#: Exit codes from the worst to the best: a run over several files exits with
+#: the worst of its files' codes (a bug, then bad input, then a scheme that is
+#: not valid, then valid). A new code takes its place in this one line.
+EXIT_ORDER = (EXIT_BUG, EXIT_BAD_INPUT, EXIT_NOT_VALID, EXIT_VALID)
+#: The exit code of a verdict; any verdict not named here is not valid.
+VERDICT_EXITS = {"valid": EXIT_VALID}
+
+
+def verdict_exit(verdict: str) -> int:
+    """The exit code of one scheme's verdict."""
+    return VERDICT_EXITS.get(verdict, EXIT_NOT_VALID)
+
+
+def worst_exit(codes) -> int:
+    """The worst of several exit codes, by ``EXIT_ORDER`` (valid when there are none)."""
+    return min(codes, key=EXIT_ORDER.index, default=EXIT_VALID)
 
 
 class Format(str, Enum):

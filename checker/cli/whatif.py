@@ -8,14 +8,13 @@ import typer
 from typer.core import TyperCommand
 
 from .common import (
-    EXIT_NOT_VALID,
-    EXIT_VALID,
     Format,
     FormatOption,
     PolicyOption,
     SchemeArgument,
     command_app,
     fail_input,
+    verdict_exit,
 )
 
 app = command_app()
@@ -84,4 +83,4 @@ def whatif(
     else:
         from ..reporters.whatif import render_text as render
     typer.echo(render(comparison), nl=False)
-    raise typer.Exit(EXIT_VALID if comparison.after.verdict == "valid" else EXIT_NOT_VALID)
+    raise typer.Exit(verdict_exit(comparison.after.verdict))

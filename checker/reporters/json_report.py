@@ -28,5 +28,7 @@ def result_dict(result) -> dict:
 
 
 def render_results(results) -> str:
-    """The JSON report: one object per result, in the order given."""
-    return dumps([result_dict(r) for r in results])
+    """The JSON report: one object per file, in the order given; a file that
+    could not be checked has ``error`` ("bad_input", with its diagnostics, or
+    "internal_error", with a message) instead of a verdict (docs/diagnostics.md)."""
+    return dumps([r.to_dict() if hasattr(r, "error") else result_dict(r) for r in results])

@@ -57,6 +57,22 @@ def render_result(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_results(results: list[Result]) -> str:
-    """The text report of several results, one after another."""
-    return "\n".join(render_result(r) for r in results)
+def render_unchecked(entry) -> str:
+    """The text report of a file that could not be checked: why, located."""
+    from .diagnostics import render_diagnostic
+
+    entry = neutralised(entry, for_terminal)
+    if entry.error == "bad_input":
+        lines = [style.heading(f"{entry.file}: not checked: the file is not valid input")]
+        for d in entry.diagnostics:
+            lines += ["  " + line for line in render_diagnostic(d).splitlines()]
+    else:
+        lines = [style.heading(f"{entry.file}: not checked: an internal error, a bug in vires, not in your file"),
+                 f"  {entry.message}", "  Set VIRES_DEBUG=1 to see the details, and please report it."]
+    return "\n".join(lines) + "\n"
+
+
+def render_results(results) -> str:
+    """The text report of several files, one after another in the order given:
+    each result, or why its file could not be checked."""
+    return "\n".join(render_unchecked(r) if hasattr(r, "error") else render_result(r) for r in results)
