@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -47,6 +48,30 @@ PolicyOption = typer.Option(None, "--policy", help="Policy folder to use instead
 SchemeArgument = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False)
 #: --format of the commands that write text or JSON about one scheme.
 FormatOption = typer.Option(Format.text, "--format", "-f", help="text or json.")
+
+
+ForceOption = typer.Option(False, "--force", help="Replace the output file if it exists.")
+
+
+def input_files(*paths, policy=None) -> list:
+    """The files a command reads, which its output must never replace: the
+    files named, the policy's files, and standard input when it is a file."""
+    import os
+    import stat
+
+    from ..rules.policy import default_policy_dir, policy_files
+
+    found = [p for p in paths if p is not None]
+    try:
+        found += policy_files(Path(policy) if policy else default_policy_dir())
+    except OSError:
+        pass
+    try:
+        if stat.S_ISREG(os.fstat(0).st_mode) and os.path.exists("/dev/stdin"):
+            found.append("/dev/stdin")  # `vires new -o answers.txt < answers.txt`
+    except OSError:
+        pass
+    return found
 
 
 def command_app() -> typer.Typer:
