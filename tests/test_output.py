@@ -89,6 +89,17 @@ def test_a_device_a_pipe_or_a_folder_is_refused(target, scheme, tmp_path):
         assert stat.S_ISCHR(os.stat("/dev/null").st_mode)  # still a device
 
 
+def test_new_refuses_to_write_over_its_own_answers(tmp_path):
+    answers = tmp_path / "leeds.answers"
+    answers.write_bytes((REPO / "docs" / "examples" / "leeds-2017.answers").read_bytes())
+    before = answers.read_bytes()
+    with open(answers, "rb") as stdin:
+        proc = subprocess.run([str(VIRES), "new", "-o", str(answers), "--force"], stdin=stdin,
+                              capture_output=True, text=True, timeout=120)
+    refused(proc, "output.is_input")
+    assert answers.read_bytes() == before
+
+
 # --- permissions -----------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -160,6 +171,14 @@ def test_docs_on_a_full_disk_leave_every_document_whole(tmp_path):
                                                                          (REPO / "docs" / "model.md").read_text()}
     assert (out / "cases.md").read_text() == "old cases.md\n"  # 85 kB: never half-written
     assert leftovers(out) == []
+
+
+def test_new_on_a_full_disk_says_so_and_writes_nothing(tmp_path):
+    answers = (REPO / "docs" / "examples" / "leeds-2017.answers").read_text()
+    proc = run_with_file_limit(["new", "-o", tmp_path / "s.yaml"], 1000, stdin=answers)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "[output.write_failed]" in proc.stderr
+    assert not (tmp_path / "s.yaml").exists() and leftovers(tmp_path) == []
 
 
 def test_the_reasons_a_write_fails_are_put_in_words(tmp_path):

@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostic
 from .coerce import as_schema_means, plain_data
 from .schema import load_schema
 from .validate import validate_document
-from .yamlfile import Document, load_yaml
+from .yamlfile import Document, decode_text, load_yaml, parse_yaml
 
 
 @dataclass
@@ -35,6 +35,16 @@ def load_scheme(path, lifespans=None, file=None) -> tuple[Scheme | None, list[Di
     """The scheme in a file, or the diagnostics that say why it is not valid input."""
     file = file or str(path)
     doc, problems = load_yaml(path, file)
+    return _from_document(doc, problems, lifespans)
+
+
+def scheme_from_text(text: str, file: str, lifespans=None) -> tuple[Scheme | None, list[Diagnostic]]:
+    """The scheme in YAML text, read and validated exactly as ``load_scheme``
+    reads a file holding it (the size limit included)."""
+    decoded, problems = decode_text(text.encode("utf-8"), file)
+    if problems or decoded is None:
+        return None, problems
+    doc, problems = parse_yaml(decoded, file)
     return _from_document(doc, problems, lifespans)
 
 
