@@ -21,7 +21,6 @@ from .common import (
     Format,
     PolicyOption,
     command_app,
-    fail_input,
     verdict_exit,
     worst_exit,
 )
@@ -43,8 +42,8 @@ def check(
     entries = [check_one(checker, path) for path in files]
     codes = [exit_of(entry) for entry in entries]
     unchecked = [e for e in entries if isinstance(e, Unchecked)]
-    if len(unchecked) == len(entries) and all(e.error == "bad_input" for e in unchecked):
-        fail_input([d for e in unchecked for d in e.diagnostics])  # nothing on stdout: no half report
+    if len(unchecked) == len(entries):  # nothing checked: no report on stdout, only why on stderr
+        not_checked(unchecked, worst_exit(codes))
     if format == Format.json:
         from ..reporters.json_report import render_results
     elif format == Format.table:
@@ -59,6 +58,22 @@ def check(
         typer.echo(f"vires: {len(unchecked)} of {len(entries)} file(s) could not be checked ({names}); "
                    "the report says why, in its place", err=True)
     raise typer.Exit(worst_exit(codes))
+
+
+def not_checked(unchecked, code: int):
+    """End a run in which no file could be checked: the diagnostics, and a line
+    for each bug met, on stderr; nothing on stdout."""
+    from ..reporters.diagnostics import render_diagnostics
+    from ..reporters.neutral import for_terminal
+
+    diagnostics = [d for e in unchecked for d in e.diagnostics]
+    if diagnostics:
+        typer.echo(render_diagnostics(diagnostics), err=True, nl=False)
+    for entry in unchecked:
+        if entry.error == "internal_error":
+            typer.echo(f"vires: internal error: {for_terminal(entry.message)}\nThis is a bug in vires, not in "
+                       "your file. Set VIRES_DEBUG=1 to see the details, and please report it.", err=True)
+    raise typer.Exit(code)
 
 
 def check_one(checker, path):

@@ -82,6 +82,8 @@ def new(
             offer_draft(answers, say)
         data = asking.run()
     except (KeyboardInterrupt, Stopped) as stop:
+        if not interactive:  # the answers are in a file already: no draft to keep
+            raise
         stopped(answers, "Ctrl-D" if isinstance(stop, Stopped) else "Ctrl-C")
     except InputError as err:
         fail_input(err.diagnostics)
