@@ -226,8 +226,30 @@ def test_report_on_a_really_full_disk(scheme, tmp_path):
         assert not out.exists() and leftovers(disk) == []
 
 
-def test_report_into_a_read_only_folder(scheme, tmp_path):
-    with tmpfs(tmp_path / "ro", "ro,size=64k") as folder:
-        proc = run_vires("report", scheme, "-o", folder / "b.html")
+@contextlib.contextmanager
+def read_only_folder(path):
+    """A folder nobody may write in: a read-only tmpfs as root (whom
+    permissions do not stop), else a folder with its write bits removed."""
+    if os.geteuid() == 0:
+        with tmpfs(path, "ro,size=64k") as folder:
+            yield folder
+        return
+    path.mkdir()
+    path.chmod(0o555)
+    try:
+        yield path
+    finally:
+        path.chmod(0o755)
+
+
+@pytest.mark.parametrize("command", ["report", "new"])
+def test_output_into_a_read_only_folder(command, scheme, tmp_path):
+    with read_only_folder(tmp_path / "ro") as folder:
+        if command == "report":
+            proc = run_vires("report", scheme, "-o", folder / "b.html")
+        else:
+            proc = run_vires("new", "-o", folder / "s.yaml",
+                             input=(REPO / "docs" / "examples" / "leeds-2017.answers").read_text())
         assert proc.returncode == 2 and "[output.write_failed]" in proc.stderr, proc.stderr
+        assert "you may not write in that folder" in proc.stderr or "read-only" in proc.stderr
         assert os.listdir(folder) == []
