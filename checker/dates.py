@@ -9,7 +9,6 @@ exists) ends on ``OPEN_END``. The **contract year** runs from 1 April to
 """
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 
@@ -63,6 +62,8 @@ def date_hint(value) -> str:
         return ""
     if problem.startswith("it is not"):
         return "write dates as YYYY-MM-DD, e.g. 2014-01-20"
+    import calendar  # only for a date that does not exist
+
     year, month = int(value[:4]), int(value[5:7])
     if 1 <= month <= 12 and year >= 1:
         return (f"{MONTHS[month - 1]} {year} has {calendar.monthrange(year, month)[1]} days; "

@@ -262,3 +262,42 @@ def test_every_diagnostic_code_is_documented():
     documented = (REPO / "docs" / "diagnostics.md").read_text()
     missing = sorted(c for c in codes if f"`{c}`" not in documented)
     assert not missing, f"add these codes to docs/diagnostics.md: {missing}"
+
+
+def _patterned(node, path=()):
+    """(path, pattern) of every field of the scheme schema that has a pattern."""
+    from checker.load.schema import load_schema
+
+    root = load_schema("scheme")
+    if "$ref" in node:
+        node = root["$defs"][node["$ref"].rsplit("/", 1)[1]]
+    if "pattern" in node:
+        yield path, node["pattern"]
+    for key, child in node.get("properties", {}).items():
+        yield from _patterned(child, path + (key,))
+    if isinstance(node.get("items"), dict):
+        yield from _patterned(node["items"], path + (0,))
+
+
+def test_no_hint_shows_a_regular_expression():
+    """On main a contract year written 2016-17 got the hint 'it must match ^[0-9]{4}/[0-9]{2}$'."""
+    import copy
+
+    import yaml
+
+    from checker.load.schema import load_schema
+
+    leeds = yaml.safe_load(A_CASE.read_text())
+    found = list(_patterned(load_schema("scheme")))
+    assert len(found) >= 3
+    for path, pattern in found:
+        data = copy.deepcopy(leeds)
+        node = data
+        for part, following in zip(path, path[1:]):
+            node = node[part] if isinstance(part, int) else node.setdefault(
+                part, [{}] if isinstance(following, int) else {})
+        node[path[-1]] = "Not Right"
+        with pytest.raises(checker.InputError) as err:
+            checker.check(data)
+        for d in err.value.diagnostics:
+            assert pattern not in d.hint and not any(mark in d.hint for mark in ("^[", "]$", "{4}")), (path, d.hint)

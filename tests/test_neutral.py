@@ -9,7 +9,6 @@ import re
 import pytest
 
 import checker
-from checker.reporters import neutral
 from conftest import CASES, run_vires
 
 LEEDS = (CASES / "leeds-2017.yaml").read_text()
@@ -33,6 +32,8 @@ def scheme_with(tmp_path, title: str, name: str = "NHS Leeds North CCG", reason:
 
 
 def test_the_terminal_function_shows_what_it_hides():
+    from checker.reporters import neutral
+
     assert neutral.for_terminal(RETITLE) == "\\x1b]0;pwned\\x07"
     assert neutral.for_terminal(CURSOR_UP + "up") == "\\x1b[2Aup"
     assert neutral.for_terminal("a\nb\r\tc") == "a\\nb\\r\\tc"
@@ -90,6 +91,8 @@ def test_markdown_briefing_escapes_html_and_links_from_the_scheme(tmp_path):
 
 
 def test_markdown_code_spans_cannot_be_closed_by_the_text():
+    from checker.reporters import neutral
+
     assert neutral.for_markdown_code("a`b") == "``a`b``"
     assert neutral.for_markdown_code("`x`") == "`` `x` ``"
 

@@ -20,7 +20,7 @@ import sys
 
 import pytest
 
-from checker.atomic import write_atomically, write_failed
+from checker.atomic import write_atomically
 from conftest import CASES, REPO, VIRES, policy_copy, run_vires
 
 LEEDS = CASES / "leeds-2017.yaml"
@@ -182,6 +182,8 @@ def test_new_on_a_full_disk_says_so_and_writes_nothing(tmp_path):
 
 
 def test_the_reasons_a_write_fails_are_put_in_words(tmp_path):
+    from checker.atomic import write_failed
+
     for code, words in [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "the disk is read-only"),
                         (errno.EACCES, "you may not write in that folder")]:
         d = write_failed(tmp_path / "x.html", OSError(code, os.strerror(code)))

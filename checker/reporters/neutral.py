@@ -30,7 +30,6 @@ reporter cleans its input once, whatever its shape.
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 
 #: Characters shown as escapes: every non-printable character but the
@@ -59,6 +58,8 @@ def for_terminal(text) -> str:
 
 def for_markdown(text) -> str:
     """Text placed in Markdown prose: it can make no link, heading, HTML or emphasis."""
+    import html  # (a text report needs none of it)
+
     text = for_terminal(" ".join(str(text).split()))
     text = html.escape(text, quote=False)
     text = _MARKDOWN.sub(lambda found: "\\" + found.group(), text)
@@ -75,6 +76,8 @@ def for_markdown_code(text) -> str:
 
 def for_html(text) -> str:
     """Text placed in an HTML page, as text."""
+    import html
+
     return html.escape(for_terminal(text), quote=True)
 
 

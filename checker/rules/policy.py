@@ -192,11 +192,17 @@ def check_budget(edition: Edition) -> list[Diagnostic]:
     """The rule engine's located refusal of an edition too large for it to
     check in time linear in its rules (``checker.rules.compile.check_budget``,
     where the engine has it)."""
-    try:
+    engine_budget = _engine_budget()
+    return list(engine_budget(edition) or []) if engine_budget else []
+
+
+@lru_cache(maxsize=1)
+def _engine_budget():
+    try:  # looked for once: a missing module is searched for on every import
         from .compile import check_budget as engine_budget
     except ImportError:
-        return []
-    return list(engine_budget(edition) or [])
+        return None
+    return engine_budget
 
 
 def _read_plain(path, key, problems):
