@@ -43,7 +43,11 @@ class _Runner:
 def semantic_checks(policy) -> list[Diagnostic]:
     from ..rules.engine import RuleEngine  # durable is loaded only for these checks
 
-    engine = RuleEngine(policy)
+    with RuleEngine(policy) as engine:  # closing frees durable's rulesets
+        return _semantic_checks(policy, engine)
+
+
+def _semantic_checks(policy, engine) -> list[Diagnostic]:
     fires: dict[tuple, bool] = {}
     shadows: dict[tuple, str] = {}
     editions: dict[tuple, list[str]] = {}
