@@ -63,7 +63,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .conditions import fields_of, operator
+from .conditions import atoms, fields_of, operator, quantifiers
 from .facts import UNKNOWN, fields
 
 SEP = "__"
@@ -174,9 +174,10 @@ def signature_name(names) -> str:
 
 def flat_name(path: str) -> str:
     """A field's or list's name in durable's flat facts: 'change.scope' -> 'change__scope'."""
-    if SEP in path:
-        raise ValueError(f"a field name cannot contain '{SEP}': {path}")
-    return path.replace(".", SEP)
+    flat = path.replace(".", SEP)
+    if SEP in path or flat.startswith(FLAG):
+        raise ValueError(f"a field name cannot contain '{SEP}' nor be '{FLAG}...' once flat: {path}")
+    return flat
 
 
 def item_truth(cond: dict, item: dict):
@@ -273,14 +274,12 @@ def _one_of(key: str, values: list) -> dict:
 
 
 class _Compiler:
-    """Compiles one condition into a durable test, recording what it reads."""
+    """Compiles conditions into durable tests."""
 
     def __init__(self, unknowns: bool, domains: dict, tables: dict):
         self.unknowns = unknowns
         self.domains = domains  # (list, item field) -> its values, UNKNOWN included when unknowns
         self.tables = tables  # (list, where as JSON) -> [(signature, item truth)], shared
-        self.scalars: set[str] = set()
-        self.signatures: dict[str, set] = {}
 
     def compile(self, cond: dict, want: str, neg: bool) -> dict:
         """durable's test for want(cond) (SURE: true; MAYBE: not false), negated if ``neg``."""
@@ -298,7 +297,6 @@ class _Compiler:
 
     def _atom(self, cond: dict, op: str, want: str, neg: bool) -> dict:
         name = flat_name(cond["field"])
-        self.scalars.add(name)
         test = _comparison(name, op, cond[op], neg)
         if not self.unknowns:
             return test
@@ -315,7 +313,6 @@ class _Compiler:
             (inside if truth in wanted else outside).append(sig)
         if not inside:  # no item can be wanted: some is false, every item unwanted is true
             return TRUE if neg else FALSE
-        self.signatures.setdefault(flat_name(list_name), set()).add(names)
         key = "$i." + signature_name(names)
         if not neg:
             return {"$iany": {flat_name(list_name): _one_of(key, inside)}}
@@ -372,19 +369,20 @@ def _item_atoms(cond, item_of=None):
 # -- the plan: rulesets of an edition in one form -------------------------------
 
 @dataclass(frozen=True)
-class CompiledRule:
-    name: str  # r<i>, s<i> or m<i>
-    component: int  # index in the edition's components
-    sure: bool  # True for r<i> and s<i>
+class DurableRule:
+    """One rule of a ruleset, standing for every component (sure or maybe)
+    whose test, or one of whose top-level ``$or`` branches, it is."""
+    name: str
     test: dict
-    scalars: frozenset
-    signatures: tuple  # ((list flat name, item field names), ...)
+    meanings: tuple[tuple[int, bool], ...]  # (component index, True for its sure/plain truth)
+    scalars: frozenset  # flat names of the scalar fields it reads
+    signatures: tuple  # ((list flat name, item field names), ...) it reads
 
 
 @dataclass(frozen=True)
 class RulesetPlan:
     """One durable ruleset: its definition, and what its facts must hold."""
-    rules: tuple[CompiledRule, ...]
+    rules: tuple[DurableRule, ...]
     scalars: tuple[str, ...]  # flat names of the scalar fields its rules read
     signatures: dict = field(compare=False)  # list flat name -> item field tuples
     figures: dict = field(compare=False)
@@ -402,24 +400,76 @@ class EditionPlan:
     components: tuple[str, ...]
     rulesets: tuple[RulesetPlan, ...]
     problems: tuple[BudgetProblem, ...]
-    reader: FactReader
 
 
-def compile_rules(components, form: str) -> list[CompiledRule]:
-    """Every durable rule of the components in one form, in policy order."""
+def compile_rules(components, form: str, problems: list | None = None) -> list[DurableRule]:
+    """The durable rules of the components in one form, in policy order.
+
+    A test's top-level ``$or`` branches become rules of their own (a rule
+    fires if any does): no ``$or`` node, whose branches durable pushes on its
+    stack all at once, and fewer ``$and``/``$or`` per rule. Equal tests become
+    one rule with several meanings: in the dual form, maybe(A) = {u__F or A}
+    shares A with sure(A), and every component on F shares ``u__F``. A test
+    that is never true needs no rule. Given ``problems``, a branch over a
+    per-rule limit is left out and added to it."""
     unknowns = form == DUAL
     domains = item_domains(components, unknowns)
-    kinds = [("r", SURE)] if form == PLAIN else [("s", SURE), ("m", MAYBE)]
-    out = []
+    wants = (SURE,) if form == PLAIN else (SURE, MAYBE)
     tables: dict = {}
-    for i, component in enumerate(components):
-        for prefix, want in kinds:
-            compiler = _Compiler(unknowns, domains, tables)
-            test = compiler.compile(component.when, want, False)
-            sigs = tuple(sorted((lst, names) for lst, all_names in compiler.signatures.items()
-                                for names in all_names))
-            out.append(CompiledRule(f"{prefix}{i}", i, want == SURE, test,
-                                    frozenset(compiler.scalars), sigs))
+    found: dict[str, tuple[dict, list]] = {}  # test as JSON -> (test, meanings)
+    for index, component in enumerate(components):
+        for want in wants:
+            test = _Compiler(unknowns, domains, tables).compile(component.when, want, False)
+            for branch in test["$or"] if "$or" in test else [test] if test != FALSE else []:
+                over = _rule_problems(branch, component.id, form) if problems is not None else []
+                if over:
+                    problems += over  # type: ignore[operator]
+                    continue
+                meanings = found.setdefault(json.dumps(branch, sort_keys=True), (branch, []))[1]
+                if (index, want == SURE) not in meanings:
+                    meanings.append((index, want == SURE))
+    out = []
+    for number, (test, meanings) in enumerate(found.values()):
+        scalars, signatures = _reads(test)
+        out.append(DurableRule(f"r{number}", test, tuple(meanings), frozenset(scalars),
+                               tuple(sorted(signatures))))
+    return out
+
+
+def _reads(test: dict) -> tuple[set, set]:
+    """(scalar fields, (list, item field names) signatures) a durable test reads."""
+    scalars: set[str] = set()
+    signatures: set[tuple] = set()
+    ((key, value),) = test.items()
+    if key in ("$and", "$or"):
+        for part in value:
+            more = _reads(part)
+            scalars |= more[0]
+            signatures |= more[1]
+    elif key in ("$iany", "$iall"):
+        ((lst, inner),) = value.items()
+        signatures |= {(lst, tuple(k.split(SEP)[1:])) for k in _item_keys(inner)}
+    else:
+        name = next(iter(value)) if key in _OPERATORS else key
+        if name.startswith(FLAG):
+            scalars.add(name[len(FLAG):])
+        elif name != SENTINEL:
+            scalars.add(name)
+    return scalars, signatures
+
+
+def _item_keys(test) -> set[str]:
+    """The item properties ('sig__a__b') a quantifier's condition tests."""
+    if isinstance(test, list):
+        return set().union(*(_item_keys(t) for t in test)) if test else set()
+    if not isinstance(test, dict):
+        return set()
+    out = set()
+    for key, value in test.items():
+        if key.startswith("$i."):
+            out.add(key[3:])
+        else:
+            out |= _item_keys(value)
     return out
 
 
@@ -430,18 +480,17 @@ def plan_edition(edition, form: str) -> EditionPlan:
     if len(set(ids)) != len(ids):
         raise ValueError(f"edition {edition.id} has two components with one id")
     problems: list[BudgetProblem] = []
-    rules = []
-    for rule in compile_rules(components, form):
-        found = _rule_problems(rule, ids[rule.component], form)
-        problems += found
-        if not found:
-            rules.append(rule)
+    rules = compile_rules(components, form, problems)
     parts = _split(rules, ids, form, problems)
     rulesets = tuple(_ruleset(part, figures) for part, figures in parts)
     for ruleset in rulesets:
         problems += _collisions(ruleset, form)
-    return EditionPlan(edition.id, form, tuple(ids), rulesets, tuple(problems),
-                       FactReader.for_rules(rules))
+    worst: dict = {}  # one problem per component, limit and form: a sure and a maybe rule may both have it
+    for problem in problems:
+        key = (problem.component, problem.limit, problem.detail if problem.component is None else "")
+        if key not in worst or problem.value > worst[key].value:
+            worst[key] = problem
+    return EditionPlan(edition.id, form, tuple(ids), rulesets, tuple(worst.values()))
 
 
 def check_budget(edition) -> list[BudgetProblem]:
@@ -452,7 +501,7 @@ def check_budget(edition) -> list[BudgetProblem]:
     return out
 
 
-def _ruleset(rules: list[CompiledRule], figures: dict) -> RulesetPlan:
+def _ruleset(rules: list[DurableRule], figures: dict) -> RulesetPlan:
     scalars = sorted(set().union(*(r.scalars for r in rules))) if rules else []
     signatures: dict = {}
     for rule in rules:
@@ -486,7 +535,7 @@ def _over(figures: dict) -> list[str]:
     return [name for name, value in figures.items() if value > _LIMIT[name].allowed]
 
 
-def _split(rules, ids, form, problems) -> list[tuple[list[CompiledRule], dict]]:
+def _split(rules, ids, form, problems) -> list[tuple[list[DurableRule], dict]]:
     """Consecutive groups of rules, each within the per-ruleset limits, with
     their figures: halves until each fits (a rule that does not fit alone is
     a problem)."""
@@ -495,19 +544,20 @@ def _split(rules, ids, form, problems) -> list[tuple[list[CompiledRule], dict]]:
     if not over:
         return [(rules, figures)]
     if len(rules) == 1:
-        problems += [BudgetProblem(ids[rules[0].component], name, figures[name],
-                                   _LIMIT[name].allowed, form, "even in a ruleset of its own")
-                     for name in over]
+        whose = dict.fromkeys(ids[index] for index, _ in rules[0].meanings)
+        problems += [BudgetProblem(component, name, figures[name], _LIMIT[name].allowed, form,
+                                   "even in a ruleset of its own")
+                     for component in whose for name in over]
         return []
     middle = len(rules) // 2
     return _split(rules[:middle], ids, form, problems) + _split(rules[middle:], ids, form, problems)
 
 
-def _rule_problems(rule: CompiledRule, component: str, form: str) -> list[BudgetProblem]:
-    connectives, values = _shape(rule.test)
+def _rule_problems(test: dict, component: str, form: str) -> list[BudgetProblem]:
+    connectives, values = _shape(test)
     figures = {"$and/$or per rule": connectives, "values in one quantifier": values}
     per_list: dict = {}
-    for lst, _ in rule.signatures:
+    for lst, _ in _reads(test)[1]:
         per_list[lst] = per_list.get(lst, 0) + 1
     figures["item signature fields"] = max(per_list.values(), default=0)
     return [BudgetProblem(component, name, value, _LIMIT[name].allowed, form)
@@ -625,13 +675,24 @@ class _Network:
                 other += 1
         return len(equal) + other + len(node.unique) + len(node.forward)
 
-    def _peak(self, node: _Node) -> int:
-        if node.peak is None:
+    def _peak(self, root: _Node) -> int:
+        """At most how many nodes are on durable's stack at once, below ``root``:
+        k pushed by a node, then the deepest of them popped last (k - 1 + its peak).
+        Iterative: an ``$and`` of many tests is a chain as deep as it is long."""
+        todo = [(root, False)]
+        while todo:
+            node, ready = todo.pop()
+            if node.peak is not None:
+                continue
+            children = list(itertools.chain(node.hash.values(), node.unique, node.forward))
+            if not ready:
+                todo.append((node, True))
+                todo.extend((c, False) for c in children if c.peak is None)
+                continue
             k = self._pushes(node)
-            below = max((self._peak(c) for c in itertools.chain(node.hash.values(), node.unique,
-                                                                node.forward)), default=0)
+            below = max((c.peak or 0 for c in children), default=0)
             node.peak = 0 if k == 0 else max(k, k - 1 + below)
-        return node.peak
+        return root.peak or 0
 
     def figures(self) -> dict:
         return {
@@ -653,12 +714,17 @@ class FactReader:
         self.lists = tuple((lst, tuple(lst.split(SEP)), names) for lst, names in sorted(lists.items()))
 
     @classmethod
-    def for_rules(cls, rules) -> FactReader:
-        scalars = set().union(*(r.scalars for r in rules)) if rules else set()
-        lists: dict = {}
-        for rule in rules:
-            for lst, names in rule.signatures:
-                lists.setdefault(lst, set()).update(names)
+    def for_components(cls, components) -> FactReader:
+        """Every scalar field the components compare, and every list item
+        field they quantify over."""
+        scalars: set[str] = set()
+        lists: dict[str, set] = {}
+        for component in components:
+            for list_name, name, _, _ in atoms(component.when):
+                if list_name is None:
+                    scalars.add(flat_name(name))
+            for list_name, where in quantifiers(component.when):
+                lists.setdefault(flat_name(list_name), set()).update(n for _, n, _, _ in atoms(where, list_name))
         return cls(scalars, {lst: tuple(sorted(n)) for lst, n in lists.items()})
 
     def read(self, facts: dict) -> tuple[dict, dict, bool]:

@@ -87,10 +87,8 @@ from .compile import (
     FactReader,
     dumps,
     flat_fact,
-    flat_name,
     plan_edition,
 )
-from .conditions import atoms, quantifiers
 
 #: The functions of durable's core this module calls.
 CORE_FUNCTIONS = ("create_ruleset", "assert_fact", "start_action_for_state",
@@ -116,8 +114,8 @@ class _Form:
             raise EngineError(f"edition {plan.edition} does not fit durable-rules: "
                               + "; ".join(p.message() for p in plan.problems))
         self.plan = plan
-        # rule name -> (component index, True for a sure rule)
-        self.meaning = {r.name: (r.component, r.sure) for rs in plan.rulesets for r in rs.rules}
+        # rule name -> ((component index, True for its sure or plain truth), ...)
+        self.meaning = {r.name: r.meanings for rs in plan.rulesets for r in rs.rules}
 
 
 class RuleEngine:
@@ -171,7 +169,7 @@ class RuleEngine:
             if edition_id not in self._editions:
                 raise KeyError(f"the policy has no edition '{edition_id}'")
             components = self._editions[edition_id].components
-            self._readers[edition_id] = _reader(components)
+            self._readers[edition_id] = FactReader.for_components(components)
             ids = self._components[edition_id] = tuple(c.id for c in components)
         return ids
 
@@ -214,38 +212,28 @@ class RuleEngine:
         return created
 
 
-def _reader(components) -> FactReader:
-    """What to read from a fact record for these components: every scalar
-    field they compare, and every list item field they quantify over."""
-    scalars: set[str] = set()
-    lists: dict[str, set] = {}
-    for component in components:
-        for list_name, name, _, _ in atoms(component.when):
-            if list_name is None:
-                scalars.add(flat_name(name))
-        for list_name, where in quantifiers(component.when):
-            lists.setdefault(flat_name(list_name), set()).update(n for _, n, _, _ in atoms(where, list_name))
-    return FactReader(scalars, {lst: tuple(sorted(n)) for lst, n in lists.items()})
-
-
 def _truths(form: _Form, names: set[str], count: int) -> tuple:
-    """Component truths from the rules that fired: True if its sure rule (or
-    plain rule) fired, None if only its maybe rule did, else False."""
+    """Component truths from the rules that fired: True if a rule standing for
+    its sure (or plain) truth fired, None if only one for its maybe truth did,
+    else False."""
     if SEEN not in names:
         raise EngineError("the engine did not see the facts (the sentinel rule did not fire)")
     out: list = [False] * count
+    maybe: set[int] = set()
     meaning = form.meaning
     for name in names:
-        if name == SEEN:
-            continue
-        index, sure = meaning[name]
-        if sure:
-            out[index] = True
-        elif out[index] is False:
+        if name != SEEN:
+            for index, sure in meaning[name]:
+                if sure:
+                    out[index] = True
+                else:
+                    maybe.add(index)
+    for index in maybe:
+        if out[index] is False:
             out[index] = None
     if form.plan.form == DUAL:
         for index, truth in enumerate(out):
-            if truth is True and f"m{index}" not in names:
+            if truth is True and index not in maybe:
                 raise EngineError(f"component {form.plan.components[index]} is surely true "
                                   "but not possibly true: a compiler bug")
     return tuple(out)
