@@ -78,6 +78,7 @@ FORMS = (PLAIN, DUAL)
 SURE, MAYBE = "sure", "maybe"
 _SWAP = {SURE: MAYBE, MAYBE: SURE}
 _NEVER = "~never"
+_INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)
 _OTHER = "~other"
 
 
@@ -386,6 +387,8 @@ class RulesetPlan:
     scalars: tuple[str, ...]  # flat names of the scalar fields its rules read
     signatures: dict = field(compare=False)  # list flat name -> item field tuples
     figures: dict = field(compare=False)
+    # (list, ((signature key, item fields), ...), padding item): for flat_fact
+    item_keys: tuple = field(compare=False, default=())
 
     def definition(self) -> dict:
         out = {r.name: {"all": [{"m": r.test}]} for r in self.rules}
@@ -508,7 +511,9 @@ def _ruleset(rules: list[DurableRule], figures: dict) -> RulesetPlan:
         for lst, names in rule.signatures:
             signatures.setdefault(lst, set()).add(names)
     sigs = {lst: tuple(sorted(n)) for lst, n in sorted(signatures.items())}
-    return RulesetPlan(tuple(rules), tuple(scalars), sigs, figures)
+    keys = tuple((lst, tuple((signature_name(n), n) for n in names), {signature_name(n): PAD for n in names})
+                 for lst, names in sigs.items())
+    return RulesetPlan(tuple(rules), tuple(scalars), sigs, figures, keys)
 
 
 def _properties(rules) -> int:
@@ -727,31 +732,30 @@ class FactReader:
                 lists.setdefault(flat_name(list_name), set()).update(n for _, n, _, _ in atoms(where, list_name))
         return cls(scalars, {lst: tuple(sorted(n)) for lst, n in lists.items()})
 
-    def read(self, facts: dict) -> tuple[dict, dict, bool]:
-        """(scalar values by flat name, list items by flat name, any unknown)."""
+    def read(self, facts: dict) -> tuple[dict, dict, bool, bool]:
+        """(scalar values by flat name, list items by flat name, whether any
+        is unknown, whether any is a number durable needs ``dumps`` for)."""
         values = {}
-        unknown = False
+        unknown = careful = False
         for name, path in self.scalars:
             value = _at(facts, path, name)
-            if value == UNKNOWN:
-                unknown = True
+            kind = type(value)
+            if kind is str:
+                unknown = unknown or value == UNKNOWN
+            elif kind is float or (kind is int and not _INT_RANGE[0] <= value <= _INT_RANGE[1]):
+                careful = True
             values[name] = value
         items = {}
         for lst, path, names in self.lists:
             found = _at(facts, path, lst)
             if not isinstance(found, list):
                 raise KeyError(f"the facts' '{lst.replace(SEP, '.')}' is not a list")
-            rows = []
             for item in found:
-                row = {}
                 for n in names:
-                    value = item[n]
-                    if value == UNKNOWN:
+                    if item[n] == UNKNOWN:
                         unknown = True
-                    row[n] = value
-                rows.append(row)
-            items[lst] = rows
-        return values, items, unknown
+            items[lst] = found
+        return values, items, unknown, careful
 
 
 def _at(facts: dict, path: tuple, name: str):
@@ -778,10 +782,10 @@ def flat_fact(ruleset: RulesetPlan, form: str, values: dict, items: dict) -> dic
                 fact[FLAG + name] = True
             else:
                 fact[name] = value
-    for lst, sigs in ruleset.signatures.items():
-        rows = [{signature_name(n): "|".join([text_of(item[f]) for f in n]) for n in sigs}
-                for item in items[lst]]
-        rows.append({signature_name(n): PAD for n in sigs})
+    for lst, keys, pad in ruleset.item_keys:
+        rows = [{key: "|".join([v if type(v) is str else text_of(v) for v in map(item.__getitem__, names)])
+                 for key, names in keys} for item in items[lst]]
+        rows.append(pad)
         fact[lst] = rows
     fact[SENTINEL] = "scheme"
     return fact
@@ -789,15 +793,14 @@ def flat_fact(ruleset: RulesetPlan, form: str, values: dict, items: dict) -> dic
 
 # -- JSON that durable reads ----------------------------------------------------
 
-_INT_RANGE = (-(2 ** 63), 2 ** 63 - 1)
 
-
-def dumps(data) -> str:
+def dumps(data, careful: bool | None = None) -> str:
     """JSON as durable 2.0.28 reads it: floats without exponents (its parser
     takes an exponent only after a fraction, json.c:320-365, so ``1e-05`` is
     error 204), no NaN or infinity (read as null, or error 202), integers
-    within 64 bits (beyond, atoll saturates). Raises ValueError otherwise."""
-    if not _needs_care(data):
+    within 64 bits (beyond, atoll saturates). Raises ValueError otherwise.
+    ``careful=False`` says the caller knows there is no float nor large int."""
+    if careful is False or (careful is None and not _needs_care(data)):
         return json.dumps(data)
     return _dumps(data)
 

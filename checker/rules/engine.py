@@ -175,7 +175,7 @@ class RuleEngine:
 
     def _evaluate(self, edition_id: str, facts: dict) -> tuple:
         try:
-            values, items, unknown = self._readers[edition_id].read(facts)
+            values, items, unknown, careful = self._readers[edition_id].read(facts)
         except (KeyError, TypeError) as err:
             raise EngineError(f"the facts do not fit edition {edition_id}: {err}") from None
         key = (edition_id, DUAL if unknown else PLAIN)
@@ -187,7 +187,7 @@ class RuleEngine:
             fact = flat_fact(part, key[1], values, items)
             fact["sid"], fact["id"] = _SID, _FACT_ID
             try:
-                texts.append(dumps(fact))
+                texts.append(dumps(fact, careful))
             except ValueError as err:
                 raise EngineError(str(err)) from None
         names: set[str] = set()
