@@ -34,3 +34,22 @@ def test_smoke_run_prints_every_figure():
 def test_benchmark_is_documented_with_its_command():
     doc = (REPO / "docs" / "performance.md").read_text()
     assert "bench/run.py" in doc and "--smoke" in doc
+
+
+ENGINE_FIGURES = [
+    r"^engine: host\s+[\d,]+ checks/s \([\d,]+ us mean\), p99 [\d,]+ us",
+    r"^engine: core\s+[\d,]+ checks/s",
+    r"^engine: core, unknowns\s+[\d,]+ checks/s",
+    r"^host and core fire the same rules\s+yes",
+    r"^memory: host, [\d,]+ checks\s+[\d.]+ MB after warm-up",
+    r"^memory: core, [\d,]+ checks\s+[\d.]+ MB after warm-up",
+]
+
+
+def test_engine_benchmark_smoke_run_prints_every_figure():
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "engine.py"), "--smoke"], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for figure in ENGINE_FIGURES:
+        assert re.search(figure, proc.stdout, re.MULTILINE), f"missing {figure!r} in:\n{proc.stdout}"
+    assert "bench/engine.py" in (REPO / "docs" / "performance.md").read_text()
