@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import resource
 import statistics
 import subprocess
@@ -67,22 +68,12 @@ def library_facts():
     return checker.policy, out
 
 
-def _choices(spec) -> list:
-    kind = spec["type"]
-    if kind == "enum":
-        return list(spec["values"])
-    if kind == "bool":
-        return [True, False]
-    if kind == "int":
-        return list(range(spec.get("min", 0), min(spec.get("max", 12), spec.get("min", 0) + 12) + 1))
-    if kind == "number":
-        return [0, 0.5, 10, 79.5, 80, 100]
-    return ["2013-04-01", "2014-07-01", "2015-03-31", "2016-01-10", "2022-07-01", "9999-12-31"]
-
-
 def records(n: int, seed: int = 1):
     """n distinct (edition, facts, facts with unknowns) triples."""
     from checker.rules.facts import LISTS, UNKNOWN, fields
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_truths import pool  # the values tests/test_truths.py draws each field from
 
     specs = fields()
     items = {f"{lst}.{f}" for lst, names in LISTS.items() for f in names}
@@ -98,13 +89,13 @@ def records(n: int, seed: int = 1):
             node = facts
             for part in parents:
                 node = node[part]
-            node[last] = rng.choice(_choices(specs[name]))
+            node[last] = rng.choice(pool(specs[name]))
         for lst, names in LISTS.items():
-            facts[lst] = [{f: rng.choice(_choices(specs[f"{lst}.{f}"])) for f in names}
+            facts[lst] = [{f: rng.choice(pool(specs[f"{lst}.{f}"])) for f in names}
                           for _ in range(rng.randint(0 if lst != "proposers" else 1, 3))]
         key = json.dumps([edition, facts], sort_keys=True)
-        if key in seen:
-            continue
+        if key in seen or re.search(r"\d[eE][-+]?\d", key):
+            continue  # the host engine fails on a float json writes with an exponent (0.00001)
         seen.add(key)
         unknown = json.loads(json.dumps(facts))
         hidden = rng.sample(scalars, 3)  # three scalar fields unknown, and some item fields

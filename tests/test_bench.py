@@ -1,5 +1,5 @@
-"""`bench/run.py --smoke` runs and prints every figure docs/performance.md
-explains. Figures are not asserted against targets: timings belong to the
+"""`bench/run.py --smoke` and `bench/engine.py --smoke` run and print every
+figure docs/performance.md explains. Figures are not asserted against targets: timings belong to the
 benchmark, not to unit tests on a shared machine."""
 from __future__ import annotations
 
@@ -23,12 +23,16 @@ FIGURES = [
 ]
 
 
-def test_smoke_run_prints_every_figure():
-    proc = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--smoke"], cwd=REPO,
+def smoke_run_prints(script: str, figures: list[str]) -> None:
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / script), "--smoke"], cwd=REPO,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    for figure in FIGURES:
+    for figure in figures:
         assert re.search(figure, proc.stdout, re.MULTILINE), f"missing {figure!r} in:\n{proc.stdout}"
+
+
+def test_smoke_run_prints_every_figure():
+    smoke_run_prints("run.py", FIGURES)
 
 
 def test_benchmark_is_documented_with_its_command():
@@ -47,9 +51,5 @@ ENGINE_FIGURES = [
 
 
 def test_engine_benchmark_smoke_run_prints_every_figure():
-    proc = subprocess.run([sys.executable, str(REPO / "bench" / "engine.py"), "--smoke"], cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    for figure in ENGINE_FIGURES:
-        assert re.search(figure, proc.stdout, re.MULTILINE), f"missing {figure!r} in:\n{proc.stdout}"
+    smoke_run_prints("engine.py", ENGINE_FIGURES)
     assert "bench/engine.py" in (REPO / "docs" / "performance.md").read_text()

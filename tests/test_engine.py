@@ -25,7 +25,8 @@ BASE = {"id": "t", "title": "t", "jurisdiction": "england", "date": "2016-01-10"
         "change": {"target": "qof", "instrument": "local_incentive_scheme"}}
 
 
-def tiny_policy(tmp_path, rules_yaml):
+def write_tiny_policy(tmp_path, rules_yaml) -> None:
+    """A policy folder with one edition 'e' (England from April 2015) of these rules."""
     (tmp_path / "editions").mkdir()
     (tmp_path / "editions" / "e.yaml").write_text(textwrap.dedent("""\
         edition: e
@@ -35,6 +36,10 @@ def tiny_policy(tmp_path, rules_yaml):
         to: null
         rules:
         """) + textwrap.indent(textwrap.dedent(rules_yaml), "  "))
+
+
+def tiny_policy(tmp_path, rules_yaml):
+    write_tiny_policy(tmp_path, rules_yaml)
     policy, problems = read_policy(tmp_path)
     assert problems == []
     return policy

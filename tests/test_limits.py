@@ -208,28 +208,10 @@ def test_a_quantifier_over_too_many_item_values_is_refused(monkeypatch):
 
 
 def test_the_policy_loader_refuses_a_rule_over_a_limit_at_its_line(tmp_path):
-    (tmp_path / "editions").mkdir()
-    (tmp_path / "editions" / "e.yaml").write_text(textwrap.dedent("""\
-        edition: e
-        title: test edition
-        jurisdiction: england
-        from: 2015-04-01
-        to: null
-        rules:
-          - id: t.fine
-            statement: s
-            basis: b
-            sources: [x]
-            effect: {kind: risk}
-            when: {field: change.target, eq: qof}
-          - id: t.wide
-            statement: s
-            basis: b
-            sources: [x]
-            effect: {kind: risk}
-            when:
-              all:
-        """) + "".join("          - {field: change.target, in: [qof, other]}\n" for _ in range(15)))
+    from test_engine import rule, write_tiny_policy
+
+    wide = "{all: [" + ", ".join(["{field: change.target, in: [qof, other]}"] * 15) + "]}"
+    write_tiny_policy(tmp_path, rule("fine", "{field: change.target, eq: qof}") + rule("wide", wide))
     policy, problems = read_policy(tmp_path)
     assert policy is None
     assert [(p.code, p.line) for p in problems] == [("policy.over_limit", 13)] * 2

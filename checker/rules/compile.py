@@ -339,7 +339,9 @@ def item_domains(components, unknowns: bool) -> dict:
     out: dict = {}
     mentioned: dict = {}
     for component in components:
-        for list_name, name, op, value in _item_atoms(component.when):
+        for list_name, name, op, value in atoms(component.when):
+            if list_name is None:
+                continue
             mentioned.setdefault((list_name, name), set()).update(
                 value if op in ("in", "not_in") else [value])
     for (list_name, name), values in mentioned.items():
@@ -352,19 +354,6 @@ def item_domains(components, unknowns: bool) -> dict:
             domain = sorted(values, key=repr) + [_OTHER]
         out[(list_name, name)] = domain + ([UNKNOWN] if unknowns else [])
     return out
-
-
-def _item_atoms(cond, item_of=None):
-    op = operator(cond)
-    if op in ("all", "any"):
-        for sub in cond[op]:
-            yield from _item_atoms(sub, item_of)
-    elif op == "not":
-        yield from _item_atoms(cond["not"], item_of)
-    elif op in ("some", "none"):
-        yield from _item_atoms(cond["where"], cond[op])
-    elif item_of is not None:
-        yield item_of, cond["field"], op, cond[op]
 
 
 # -- the plan: rulesets of an edition in one form -------------------------------
