@@ -531,7 +531,7 @@ def test_the_guard_names_a_missing_core_function(monkeypatch):
 def test_the_guard_sees_a_changed_drain(monkeypatch):
     real = eng.core.complete_and_start_action
     monkeypatch.setattr(eng.core, "complete_and_start_action", lambda h, s: real(h, s) and None)
-    with pytest.raises(eng.EngineError, match="not a, b, d, seen"):
+    with pytest.raises(eng.EngineError, match="not a, b, d, e, seen"):
         eng.check_core_api()
 
 

@@ -105,6 +105,23 @@ def test_components_true_at_once_beyond_durables_stack_are_split():
         assert len(engine._forms[("big", "plain")].plan.rulesets) >= 2
 
 
+def test_each_ruleset_of_a_split_edition_must_see_the_facts(monkeypatch):
+    edition = edition_of([{"field": "consultations.local_weeks", "ge": i} for i in range(70)])
+    with eng.RuleEngine(Policy("-", (edition,), {}, {})) as engine:
+        engine.fired("big", facts(520))
+        real, calls = eng._run, []
+
+        def second_blind(handle, text):
+            calls.append(handle)
+            names = real(handle, text)
+            return [n for n in names if n != "seen"] if len(calls) == 2 else names
+
+        monkeypatch.setattr(eng, "_run", second_blind)
+        with pytest.raises(eng.EngineError, match="did not see the facts"):
+            engine.fired("big", facts(520))
+        assert len(calls) == 2
+
+
 def test_the_stack_budget_predicts_durables_boundary():
     """63 true root tests and the sentinel fit durable's stack; 64 and the sentinel give error 303."""
     for count, fits in ((63, True), (64, False)):

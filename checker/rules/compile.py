@@ -9,11 +9,16 @@ Terms. A **component** is a named condition (``policy.Component``). Its
 when it depends on facts that are ``UNKNOWN`` (docs/policy-format.md). A
 **form** is how an edition is compiled:
 
-- ``plain``, for fact records with no unknown field the edition reads: one
-  durable rule ``r<i>`` per component, holding when the component is true;
-- ``dual``, for records with unknowns: two rules per component, ``s<i>``
-  (surely: the component is true) and ``m<i>`` (maybe: it is not false).
-  Truth is True if ``s<i>`` fired, None if only ``m<i>`` did, else False.
+- ``plain``, for fact records with no unknown field the edition reads: each
+  component compiles to one test, which holds when the component is true;
+- ``dual``, for records with unknowns: each component compiles to two
+  tests, *sure* (the component is true) and *maybe* (it is not false).
+  Truth is True if a sure test held, None if only a maybe test did, else False.
+
+A durable rule stands for one test, or for one top-level ``$or`` branch of
+it, and for every component (sure or maybe) with an equal test or branch
+(``DurableRule.meanings``): fewer rules, and no ``$or`` node whose branches
+durable pushes on its stack all at once (see ``compile_rules``).
 
 How three values become durable tests. ``not`` is pushed down to the
 comparisons, as durable cannot negate a test: surely(not C) = not maybe(C)

@@ -196,7 +196,10 @@ class RuleEngine:
             if handles is None:
                 handles = self._created[key] = self._create_all(form.plan, "_".join(key))
             for handle, text in zip(handles, texts):
-                names.update(_run(handle, text))
+                found = _run(handle, text)
+                if SEEN not in found:  # each ruleset's own sentinel
+                    raise EngineError("the engine did not see the facts (the sentinel rule did not fire)")
+                names.update(found)
         return _truths(form, names, len(self._components[edition_id]))
 
     def _create_all(self, plan: EditionPlan, label: str) -> list[int]:
@@ -216,8 +219,6 @@ def _truths(form: _Form, names: set[str], count: int) -> tuple:
     """Component truths from the rules that fired: True if a rule standing for
     its sure (or plain) truth fired, None if only one for its maybe truth did,
     else False."""
-    if SEEN not in names:
-        raise EngineError("the engine did not see the facts (the sentinel rule did not fire)")
     out: list = [False] * count
     maybe: set[int] = set()
     meaning = form.meaning
@@ -330,8 +331,9 @@ def _delete_rulesets(handles: list[int]) -> None:
 def check_core_api() -> None:
     """Raise EngineError, saying what changed, unless durable is 2.0.28 and its
     core round-trips a tiny ruleset as this module assumes: the message
-    format, the drain order, retraction, a missing field failing every test,
-    and ``$iall`` being false on an empty list."""
+    format, the drain order, retraction, a missing field failing every test
+    (``$neq`` and ``$ex`` too: the dual form's unknown fields rely on it), and
+    ``$iall`` being false on an empty list."""
     from importlib.metadata import version
 
     found = version("durable_rules")
@@ -343,8 +345,9 @@ def check_core_api() -> None:
         raise EngineError(f"durable_rules_engine has no {', '.join(missing)}")
     rules = {"a": {"all": [{"m": {"x": 1}}]},
              "b": {"all": [{"m": {"$iany": {"l": {"$i.k": "v"}}}}]},
-             "c": {"all": [{"m": {"$neq": {"y": 1}}}]},
+             "c": {"all": [{"m": {"$or": [{"$neq": {"y": 1}}, {"$ex": {"y": 1}}]}}]},
              "d": {"all": [{"m": {"$iall": {"l": {"$i.k": "v"}}}}]},
+             "e": {"all": [{"m": {"$ex": {"x": 1}}}]},
              SEEN: {"all": [{"m": {"__fact": "scheme"}}]}}
     with _LOCK:
         handle = _create(rules, "probe")
@@ -377,9 +380,9 @@ def _probe(handle: int) -> None:
             fail(f"an action's messages are {messages}, not {{\"<rule>\": {{\"m\": <fact>}}}}")
         order.append(name)
         messages = core.complete_and_start_action(handle, state)
-    if order != ["a", "b", "d", SEEN]:
-        fail(f"the rules fired {order}, not a, b, d, {SEEN} in definition order "
-             "(c tests a missing field and must not fire)")
+    if order != ["a", "b", "d", "e", SEEN]:
+        fail(f"the rules fired {order}, not a, b, d, e, {SEEN} in definition order "
+             "(c tests a missing field, with $neq and $ex, and must not fire)")
     if core.retract_fact(handle, text)[0] != 0:
         fail("retract_fact did not return code 0")
     code, state = core.assert_fact(handle, dumps({"__fact": "scheme", "l": [], "sid": _SID, "id": _FACT_ID}))
