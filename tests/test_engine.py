@@ -472,8 +472,8 @@ def test_positional_floats_round_trip():
 # -- threads -----------------------------------------------------------------------
 
 def test_eight_threads_get_the_serial_truths_with_and_without_unknowns(library):
-    """One lock around each check's call sequence (durable-core.md section 4:
-    a shared session without it segfaults)."""
+    """One lock around each check's call sequence (a shared session without it
+    segfaulted, 2 runs of 2, in the research before this engine)."""
     records = []
     for edition, facts in library.values():
         records.append((edition, facts))

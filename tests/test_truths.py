@@ -192,3 +192,28 @@ RECORD = {"consultations.lmc": True, "consultations.gpc": UNKNOWN,
 ])
 def test_the_reference_follows_kleene(cond, expected):
     assert ref.truth(cond, RECORD) is expected
+
+
+def test_item_fields_without_a_finite_domain_compare_by_the_values_conditions_name(monkeypatch):
+    """An int item field (none ships yet): its signatures name the values the
+    conditions compare it with, and sign every other value '~other'."""
+    import checker.rules.compile as compile_module
+
+    specs = dict(SPECS)
+    specs["decisions.rank"] = {"type": "int", "min": 0, "max": 9}
+    monkeypatch.setattr(compile_module, "fields", lambda: specs)
+    conditions = [{"some": "decisions", "where": {"field": "rank", "in": [1, 2]}},
+                  {"none": "decisions", "where": {"all": [{"field": "rank", "ne": 3},
+                                                          {"field": "status", "eq": "refused"}]}},
+                  {"some": "decisions", "where": {"not": {"field": "rank", "eq": 7}}}]
+    rng = random.Random(3)
+    records = []
+    for _ in range(400):
+        flat = record(rng, rng.choice([0.0, 0.3]))
+        for item in flat["decisions"]:
+            item["rank"] = UNKNOWN if rng.random() < 0.2 else rng.randint(0, 9)
+        records.append(flat)
+    with RuleEngine(policy_of(conditions)) as engine:
+        wrong, seen = disagreements(engine, conditions, records)
+    assert not wrong, wrong[0]
+    assert min(seen[True], seen[False], seen[None]) > 50, seen

@@ -50,7 +50,10 @@ with a padding item ``~pad``, which every ``$iall`` accepts. A quantifier's
 ``$or`` is closed by a ``$neq`` on the same field, so that its last node is
 an ordinary test: durable reads an uninitialised byte of the ``$or``'s
 forward node there (rete.c:1312-1320) and sometimes refuses the ruleset with
-error 102 (/work/research/durable-core.md, section 5).
+error 102, for a byte-identical definition that works on the next call; with
+glibc's MALLOC_PERTURB_ making fresh bytes 0x09 or 0x0C, 15 and 21 of 70
+creations of the shipped editions' rulesets failed without the closing
+test, and none with it (tests/test_engine.py).
 
 Limits. durable's tables are fixed in size and some overflows hang at 100%
 CPU or crash instead of failing (``LIMITS`` below). Every definition is
@@ -100,8 +103,9 @@ class Limit:
     beyond: str
 
 
-#: durable-rules 2.0.28's limits, as measured in /work/research/durable-core.md
-#: (section 4; file:line in durable's source at commit 4ab1896).
+#: durable-rules 2.0.28's limits, read in its source (file:line at commit 4ab1896,
+#: "Bumping version" 2.0.28) and probed on raw rulesets; tests/test_limits.py
+#: checks the stack and connective figures against durable at the boundary.
 LIMITS = (
     Limit("children of one test", 511, "ruleset",
           "NEXT_BUCKET_LENGTH 512, rules.h:47; probed from hash & 0x1F",
@@ -381,7 +385,7 @@ class RulesetPlan:
     scalars: tuple[str, ...]  # flat names of the scalar fields its rules read
     signatures: dict = field(compare=False)  # list flat name -> item field tuples
     figures: dict = field(compare=False)
-    # (list, ((signature key, item fields), ...), padding item): for flat_fact
+    # (list, ((signature key, item fields), ...), padding item, open fields): for flat_fact
     item_keys: tuple = field(compare=False, default=())
 
     def definition(self) -> dict:
@@ -479,7 +483,9 @@ def plan_edition(edition, form: str) -> EditionPlan:
     problems: list[BudgetProblem] = []
     rules = compile_rules(components, form, problems)
     parts = _split(rules, ids, form, problems)
-    rulesets = tuple(_ruleset(part, figures) for part, figures in parts)
+    open_fields = {(flat_name(lst), name): frozenset(text_of(v) for v in domain if v != _OTHER)
+                   for (lst, name), domain in item_domains(components, False).items() if _OTHER in domain}
+    rulesets = tuple(_ruleset(part, figures, open_fields) for part, figures in parts)
     for ruleset in rulesets:
         problems += _collisions(ruleset, form)
     worst: dict = {}  # one problem per component, limit and form: a sure and a maybe rule may both have it
@@ -498,14 +504,18 @@ def check_budget(edition) -> list[BudgetProblem]:
     return out
 
 
-def _ruleset(rules: list[DurableRule], figures: dict) -> RulesetPlan:
+def _ruleset(rules: list[DurableRule], figures: dict, open_fields: dict | None = None) -> RulesetPlan:
+    """The ruleset of these rules. ``open_fields``: (list, item field) -> the
+    texts its signatures name, for item fields without a finite domain (any
+    other value is signed ``~other``)."""
     scalars = sorted(set().union(*(r.scalars for r in rules))) if rules else []
     signatures: dict = {}
     for rule in rules:
         for lst, names in rule.signatures:
             signatures.setdefault(lst, set()).add(names)
     sigs = {lst: tuple(sorted(n)) for lst, n in sorted(signatures.items())}
-    keys = tuple((lst, tuple((signature_name(n), n) for n in names), {signature_name(n): PAD for n in names})
+    keys = tuple((lst, tuple((signature_name(n), n) for n in names), {signature_name(n): PAD for n in names},
+                  {f: texts for (of, f), texts in (open_fields or {}).items() if of == lst})
                  for lst, names in sigs.items())
     return RulesetPlan(tuple(rules), tuple(scalars), sigs, figures, keys)
 
@@ -616,7 +626,7 @@ class _Node:
 class _Network:
     """How durable 2.0.28 builds its alpha network from a definition (createAlpha
     rete.c:1133-1345, findAlpha 962-1077, linkAlpha 773-843), for the figures
-    its fixed tables limit. From /work/research/durable/budget.py."""
+    its fixed tables limit."""
 
     def __init__(self):
         self.root = _Node("root")
@@ -776,13 +786,26 @@ def flat_fact(ruleset: RulesetPlan, form: str, values: dict, items: dict) -> dic
                 fact[FLAG + name] = True
             else:
                 fact[name] = value
-    for lst, keys, pad in ruleset.item_keys:
-        rows = [{key: "|".join([v if type(v) is str else text_of(v) for v in map(item.__getitem__, names)])
-                 for key, names in keys} for item in items[lst]]
+    for lst, keys, pad, open_fields in ruleset.item_keys:
+        if open_fields:
+            rows = [{key: "|".join([_open_text(item[f], open_fields.get(f)) for f in names])
+                     for key, names in keys} for item in items[lst]]
+        else:
+            rows = [{key: "|".join([v if type(v) is str else text_of(v) for v in map(item.__getitem__, names)])
+                     for key, names in keys} for item in items[lst]]
         rows.append(pad)
         fact[lst] = rows
     fact[SENTINEL] = "scheme"
     return fact
+
+
+def _open_text(value, known) -> str:
+    """An item value's text in its signature: for a field without a finite
+    domain, a value no condition names is ``~other``."""
+    text = value if type(value) is str else text_of(value)
+    if known is None or text in known or text == UNKNOWN:
+        return text
+    return _OTHER
 
 
 # -- JSON that durable reads ----------------------------------------------------

@@ -339,7 +339,8 @@ def check_core_api() -> None:
     found = version("durable_rules")
     if found != DURABLE_VERSION:
         raise EngineError(f"durable-rules is {found}, this engine was written and checked for "
-                          f"{DURABLE_VERSION}: re-run /work/research/durable-core.md's checks")
+                          f"{DURABLE_VERSION}: check its traps (this module's docstring) and its limits "
+                          "(compile.LIMITS) against the new source before using it")
     missing = [name for name in CORE_FUNCTIONS if not hasattr(core, name)]
     if missing:
         raise EngineError(f"durable_rules_engine has no {', '.join(missing)}")
