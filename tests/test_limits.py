@@ -262,3 +262,15 @@ def test_colliding_property_names_are_refused():
     assert [p.detail for p in found] == ["'sid' has the 32-bit hash of durable's own 'sid'",
                                          "'vbf_duvbdtme' has the 32-bit hash of 'qeyddwnxjaq'"]
     assert "the edition needs" in found[0].message()
+
+
+def test_the_policy_loader_checks_the_limits_without_loading_durable():
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import sys
+        from checker.rules.policy import default_policy_dir, read_policy
+        policy, problems = read_policy(default_policy_dir())
+        assert policy is not None and problems == []
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("durable", "durable_rules_engine")))
+    """)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
