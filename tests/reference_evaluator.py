@@ -117,6 +117,35 @@ def holds(cond, record):
             "gt": value > target, "ge": value >= target}[op]
 
 
+UNKNOWN = "unknown"
+
+
+def truth(cond, record):
+    """Three-valued truth of a condition (docs/policy-format.md, "Unknown
+    facts"): True, False, or None when it depends on unknown facts. A
+    comparison on an unknown field is unknown; not keeps unknown; all is false
+    if any part is false, else unknown if any is; any dually; some is true if
+    some item is, else unknown if some item is; none is not some."""
+    if "all" in cond:
+        parts = [truth(c, record) for c in cond["all"]]
+        return False if False in parts else None if None in parts else True
+    if "any" in cond:
+        parts = [truth(c, record) for c in cond["any"]]
+        return True if True in parts else None if None in parts else False
+    if "not" in cond:
+        inner = truth(cond["not"], record)
+        return None if inner is None else not inner
+    if "some" in cond:
+        parts = [truth(cond["where"], item) for item in record[cond["some"]]]
+        return True if True in parts else None if None in parts else False
+    if "none" in cond:
+        inner = truth({"some": cond["none"], "where": cond["where"]}, record)
+        return None if inner is None else not inner
+    if record[cond["field"]] == UNKNOWN:
+        return None
+    return holds(cond, record)
+
+
 def status(scheme, body):
     """The scheme's status for a body: its last decision by date (undated first,
     ties in file order); an informal grant is `informal`; none is `not_sought`."""

@@ -17,6 +17,13 @@ from functools import lru_cache
 from ..dates import OPEN_END, contract_month, starts_contract_year
 from ..load.schema import node_at
 
+#: A fact that is not known. Any scalar field of a fact record, or any field
+#: of a list item, may hold this string instead of a value; no enum field
+#: has it among its values, and booleans, numbers and dates never take it.
+#: Conditions on it are neither true nor false but unknown
+#: (docs/policy-format.md, "Unknown facts").
+UNKNOWN = "unknown"
+
 #: Defaults for facts a scheme may leave out.
 DEFAULTS = {
     "change.scope": "not_stated",

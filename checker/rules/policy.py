@@ -35,6 +35,14 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Component:
+    """A named condition the engine evaluates: for now one per rule (its ``when``).
+    The engine knows only components; what a component means is the caller's."""
+    id: str
+    when: dict = field(compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class Edition:
     """An edition of the policy: the rules in force in one jurisdiction over one period."""
 
@@ -54,6 +62,12 @@ class Edition:
     def rule(self, rule_id: str) -> Rule:
         """The rule of this edition with a given id."""
         return next(r for r in self.rules if r.id == rule_id)
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        """What the engine evaluates for this edition, in policy order: one
+        component per rule, named by the rule's id."""
+        return tuple(Component(rule.id, rule.when) for rule in self.rules)
 
 
 @dataclass(frozen=True)
@@ -151,10 +165,27 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
             edition = _edition(data, commons, problems)
             if edition:
                 editions.append(edition)
+    if not problems:  # the limits of a well-formed policy only
+        for edition in editions:
+            problems += over_limits(edition)
     if problems:
         return None, problems
     editions.sort(key=lambda e: (e.jurisdiction, e.start))
     return Policy(str(root), tuple(editions), lifespans or {}, negotiation or {}), []
+
+
+def over_limits(edition: Edition) -> list[Diagnostic]:
+    """A diagnostic for each component of the edition that durable-rules'
+    fixed tables cannot hold (checker/rules/compile.py, LIMITS), at its rule."""
+    from .compile import check_budget  # pure Python: durable is not loaded
+
+    out = []
+    for problem in check_budget(edition):
+        rule = next((r for r in edition.rules if r.id == problem.component), None)
+        file, line = (rule.file, rule.line) if rule else (edition.file, 1)
+        out.append(Diagnostic("policy.over_limit", problem.message(), file, line, 1, hint=(
+            "split the condition into several rules, or test fewer values in it")))
+    return out
 
 
 def _read_plain(path, key, problems):

@@ -44,7 +44,11 @@ def semantic_checks(policy) -> list[Diagnostic]:
     """The diagnostics of rules that can never fire, or never decide, in any edition that has them."""
     from ..rules.engine import RuleEngine  # durable is loaded only for these checks
 
-    engine = RuleEngine(policy)
+    with RuleEngine(policy) as engine:  # closing frees durable's rulesets
+        return _semantic_checks(policy, engine)
+
+
+def _semantic_checks(policy, engine) -> list[Diagnostic]:
     fires: dict[tuple, bool] = {}
     shadows: dict[tuple, str] = {}
     editions: dict[tuple, list[str]] = {}

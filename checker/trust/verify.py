@@ -214,5 +214,5 @@ def _verify_one(directory, edition_id):
     from ..rules.policy import load_policy
 
     policy = load_policy(directory)
-    engine = RuleEngine(policy)
-    return verify_edition(engine, policy.edition(edition_id), policy.lifespans)
+    with RuleEngine(policy) as engine:  # closing frees durable's rulesets
+        return verify_edition(engine, policy.edition(edition_id), policy.lifespans)
