@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import EXIT_NOT_VALID, EXIT_VALID, Format, PolicyOption, command_app, fail_input
+from .common import Format, PolicyOption, command_app, fail_input, verdicts_exit
 
 app = command_app()
 
@@ -18,7 +18,7 @@ def check(
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or table."),
     policy: Optional[Path] = PolicyOption,
 ):
-    """Check schemes: verdict, the rules that decided it, approvals, risks."""
+    """Check schemes: the verdict, the power it rests on or the power missing, approvals, risks."""
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
 
@@ -44,4 +44,4 @@ def check(
     else:
         from ..reporters.text import render_results
     typer.echo(render_results(results), nl=False)
-    raise typer.Exit(EXIT_VALID if all(r.verdict == "valid" for r in results) else EXIT_NOT_VALID)
+    raise typer.Exit(verdicts_exit(r.verdict for r in results))

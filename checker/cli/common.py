@@ -7,7 +7,16 @@ from typing import NoReturn
 
 import typer
 
-EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG, EXIT_UNDETERMINED = 0, 1, 2, 3, 4
+
+
+def verdicts_exit(verdicts) -> int:
+    """The exit code for a set of verdicts: 1 if any is ultra vires, refused or
+    pending; else 4 if any is undetermined; else 0 (docs/policy-format.md)."""
+    verdicts = list(verdicts)
+    if any(v not in ("valid", "undetermined") for v in verdicts):
+        return EXIT_NOT_VALID
+    return EXIT_UNDETERMINED if "undetermined" in verdicts else EXIT_VALID
 
 
 class Format(str, Enum):

@@ -105,12 +105,34 @@ def missing_power(edition: Edition, target: str, truths: Truths, facts: dict) ->
                         tuple(candidates), tuple(maker_powers), tuple(others))
 
 
+def reasons(edition: Edition, decided_by) -> list[Finding]:
+    """What each id of ``decided_by`` says: a power, a part of a power, a rule,
+    or ``no-power:<target>`` (whose words the reporters compose from
+    ``missing_powers``), as Findings in the same order."""
+    out = []
+    for rid in decided_by:
+        if rid.startswith("no-power:"):
+            out.append(Finding(rid, "no_power", "", "", ()))
+            continue
+        owner = rid.split("/")[0]
+        power = next((p for p in edition.powers if p.id == owner), None)
+        if power is not None and "/" in rid:
+            part = power.part(rid)
+            out.append(Finding(rid, part.kind, part.statement, part.basis, part.sources))
+        elif power is not None:
+            out.append(_finding(power, "power"))
+        else:
+            rule = edition.rule(rid)
+            out.append(_finding(rule, rule.effect))
+    return out
+
+
 def _base(edition: Edition, data: dict, verdict: str, decided_by, findings, risks, routes) -> Result:
     return Result(scheme=data.get("id", ""), title=data.get("title", ""), verdict=verdict,
                   edition=edition.id, edition_title=edition.title, decided_by=list(decided_by),
                   findings=findings, approvals_needed=[], approvals_given=[],
                   risks=[f for f in findings if f.effect == "risk"], routes=[f for f in findings if f.effect == "route"],
-                  possible_risks=risks, possible_routes=routes)
+                  possible_risks=risks, possible_routes=routes, why=reasons(edition, decided_by))
 
 
 def determined(edition: Edition, data: dict, acts: list[tuple[str, Truths]], outcome: Outcome) -> Result:

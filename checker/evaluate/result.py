@@ -14,6 +14,8 @@ input always gives byte-identical output. Terms (docs/policy-format.md):
   powers used;
 - ``possible_risks`` / ``possible_routes``: risks and routes that apply for
   some values of facts the scheme does not give, with those facts;
+- ``why``: what each id of ``decided_by`` says (a power, a limit, step or
+  approval of one, a rule, or a missing power);
 - ``undetermined``: when the verdict depends on unknown facts, the verdict
   for each value (``Branch``) and the facts to find out first (``ask``).
 """
@@ -213,6 +215,7 @@ class Result:
     possible_risks: list[Possible] = field(default_factory=list)
     possible_routes: list[Possible] = field(default_factory=list)
     undetermined: Undetermined | None = None
+    why: list[Finding] = field(default_factory=list)  # what each id of decided_by says, in order
     file: str = ""
 
     def to_dict(self) -> dict:
@@ -225,6 +228,7 @@ class Result:
             "edition": self.edition,
             "edition_title": self.edition_title,
             "decided_by": list(self.decided_by),
+            "why": [f.to_dict() for f in self.why],
             "powers_used": [p.to_dict() for p in self.powers_used],
             "missing_powers": [m.to_dict() for m in self.missing_powers],
             "undetermined": self.undetermined.to_dict() if self.undetermined else None,

@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic, InputError, format_path
 from ..evaluate.result import Approval, Finding, Result
 from ..load.yamlfile import Document, parse_yaml
 from ..rules.conditions import fields_of
-from ..rules.facts import LISTS, scheme_facts
+from ..rules.facts import LISTS, act_facts, targets
 
 
 @dataclass(frozen=True)
@@ -249,10 +249,14 @@ def explain(checker, data_before, data_after, before, after, changes) -> Compari
     old, new = before.finding_ids(), after.finding_ids()
     appeared = [f for f in after.findings if f.rule not in old]
     disappeared = [f for f in before.findings if f.rule not in new]
-    moved = changed_facts(scheme_facts(data_before), scheme_facts(data_after))
+    moved: list[str] = []
+    for target in dict.fromkeys(targets(data_before) + targets(data_after)):
+        for name in changed_facts(act_facts(data_before, target), act_facts(data_after, target)):
+            if name not in moved:
+                moved.append(name)
     because = {}
     for finding, edition in [(f, after.edition) for f in appeared] + [(f, before.edition) for f in disappeared]:
-        tested = rule_fields(checker.policy.edition(edition).rule(finding.rule))
+        tested = finding_fields(checker.policy.edition(edition), finding.rule)
         because[finding.rule] = [name for name in moved if name in tested]
     return Comparison(before, after, list(changes), appeared, disappeared, because)
 
@@ -262,12 +266,21 @@ def rule_fields(rule) -> set:
     return {f"{item_of}.{name}" if item_of else name for item_of, name in fields_of(rule.when)}
 
 
+def finding_fields(edition, finding_id: str) -> set:
+    """The fact fields a power's components or a rule's condition test, as full names."""
+    out: set = set()
+    for c in edition.components:
+        if c.id == finding_id or c.id.split("#")[0].split("/")[0] == finding_id:
+            out |= {f"{i}.{n}" if i else n for i, n in fields_of(c.when)}
+    return out
+
+
 def changed_facts(before: dict, after: dict, prefix: str = "") -> list[str]:
     """Names of the facts that differ; for a list, each item field that differs."""
     out = []
     for key in before:
         name = prefix + key
-        old, new = before[key], after[key]  # fact records are total: both have every key
+        old, new = before[key], after.get(key)  # fact records have every key
         if isinstance(old, dict):
             out += changed_facts(old, new, name + ".")
         elif isinstance(old, list) and name in LISTS:

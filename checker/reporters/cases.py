@@ -46,8 +46,8 @@ def render_outcomes(outcomes) -> str:
 def render_coverage(uncovered, rule_count: int) -> str:
     """The coverage part of `vires test --coverage`: the rules no passing case asserts."""
     if not uncovered:
-        return f"coverage: every one of the {rule_count} policy rules is asserted by a passing case\n"
-    lines = [f"coverage: {len(uncovered)} of {rule_count} policy rules are asserted by no passing case:"]
+        return f"coverage: every one of the {rule_count} powers and rules is asserted by a passing case\n"
+    lines = [f"coverage: {len(uncovered)} of {rule_count} powers and rules are asserted by no passing case:"]
     for u in uncovered:
         lines.append(f"  {u.rule}  ({u.file}:{u.line}; editions: {', '.join(u.editions)})")
         lines.append(style.dim(f"      {' '.join(u.statement.split())}"))

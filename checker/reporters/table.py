@@ -6,7 +6,8 @@ from . import style
 
 def render_results(results) -> str:
     """The verdict table: one line per scheme, then the count of each verdict."""
-    rows = [(r.verdict, r.scheme, r.edition, ", ".join(r.decided_by) or "-") for r in results]
+    rows = [(r.verdict, r.scheme, r.edition, ", ".join(r.decided_by) or
+             ("find out: " + ", ".join(r.undetermined.ask) if r.undetermined else "-")) for r in results]
     heads = ("verdict", "scheme", "edition", "decided by")
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
               for i, h in enumerate(heads[:3])]

@@ -10,14 +10,19 @@ and the reports all say the same thing.
 from __future__ import annotations
 
 from ..explore.whatif import yaml_text
-from ..load.schema import body_label
+from ..load.schema import UNKNOWN_WORD, body_label, find_node, label
 
 VERDICT_WORDS = {
-    "ultra_vires": "ULTRA VIRES: beyond the powers of the bodies involved",
+    "ultra_vires": "ULTRA VIRES: beyond the powers of the body that would make it",
     "refused": "REFUSED: within powers, but a required approval was refused",
-    "pending": "PENDING: within powers, but a required approval has not been formally given",
+    "pending": "PENDING: within powers, but a required approval or step is still missing",
     "valid": "VALID: within powers, and every required approval formally given",
+    "undetermined": "UNDETERMINED: the verdict depends on facts the scheme does not give",
 }
+
+#: A verdict in a few words, for one branch of an undetermined answer.
+SHORT_VERDICT = {"ultra_vires": "ultra vires", "refused": "refused", "pending": "pending",
+                 "valid": "valid", "undetermined": "undetermined"}
 
 STATUS_WORDS = {
     "granted": "formally granted",
@@ -25,6 +30,7 @@ STATUS_WORDS = {
     "refused": "refused",
     "pending": "asked, no decision yet",
     "not_sought": "not sought",
+    "unknown": "not known",
 }
 
 #: What each feature of the similarity measure (checker.explore.precedents) is.
@@ -34,7 +40,7 @@ FEATURE_WORDS = {
     "instrument": "how the change is made",
     "scope": "which indicators",
     "income": "how practice income is treated",
-    "proposers": "kinds of proposing body",
+    "maker": "kind of body that makes it",
     "practice_opt_in": "practices opt in",
     "decisions": "decisions, by body and status",
     "rules": "rules that fired",
@@ -63,3 +69,55 @@ def describe_change(change) -> str:
     if change.op == "add":
         return f"add to {change.path}: {yaml_text(value)}"
     return f"set {change.path} to {yaml_text(value)}"
+
+
+def target_label(target: str) -> str:
+    """The plain words for a part of the contract: 'QOF' for 'qof'."""
+    return label(("change", "targets", "*"), target)
+
+
+def instrument_label(instrument: str) -> str:
+    """The plain words for an instrument, or 'an unknown instrument'."""
+    return "an instrument not yet known" if instrument == UNKNOWN_WORD else label(("change", "instrument"), instrument)
+
+
+def maker_label(kind: str) -> str:
+    """The plain words for the kind of body that makes a change."""
+    return "a body not yet known" if kind == UNKNOWN_WORD else body_label(kind)
+
+
+def fact_label(dotted: str) -> str:
+    """What a fact of the scheme is, by its dotted path: the schema's words, or the path."""
+    path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    node = find_node(path)
+    words = (node or {}).get("title") or (node or {}).get("description") or ""
+    return f"{dotted} ({words})" if words else dotted
+
+
+def value_words(dotted: str, value) -> str:
+    """A value of a fact in plain words: 'yes', 'made by the Secretary of State', 'local incentive scheme'."""
+    if dotted == "maker" and isinstance(value, dict):
+        return f"made by {body_label(value.get('kind', ''))}"
+    if dotted == "change.alternative_work":
+        return "no alternative work" if value == "none" else "some alternative work"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    node = find_node(path)
+    if node is not None and value in (node.get("enum") or []):
+        return label(path, value)
+    return str(value)
+
+
+def given_words(given) -> str:
+    """The facts given on the way to a branch, in plain words: 'change.practice_opt_in is yes'."""
+    parts = []
+    for g in given:
+        if g.ranges and not isinstance(g.values[0], dict):
+            spans = ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in g.ranges)
+            parts.append(f"{g.fact} is {spans}")
+        else:
+            parts.append(f"{g.fact} is " + " or ".join(value_words(g.fact, v) for v in g.values))
+    return "; ".join(parts) if parts else "whatever the rest"
