@@ -8,14 +8,13 @@ import typer
 from typer.core import TyperCommand
 
 from .common import (
-    EXIT_NOT_VALID,
-    EXIT_VALID,
     Format,
     FormatOption,
     PolicyOption,
     SchemeArgument,
     command_app,
     fail_input,
+    verdicts_exit,
 )
 
 app = command_app()
@@ -65,8 +64,9 @@ def whatif(
 ):
     """What if the scheme were changed? The verdict before and after, and why.
 
-    Changes apply in the order given. Exit 0 if the changed scheme is valid,
-    1 if not, 2 if a change makes the scheme bad input."""
+    Changes apply in the order given. Exit codes are those of check for the
+    changed scheme: 0 valid, 1 ultra vires, refused or pending, 4
+    undetermined; 2 if a change makes the scheme bad input."""
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
     from ..explore.whatif import compare, parse_option
@@ -84,4 +84,4 @@ def whatif(
     else:
         from ..reporters.whatif import render_text as render
     typer.echo(render(comparison), nl=False)
-    raise typer.Exit(EXIT_VALID if comparison.after.verdict == "valid" else EXIT_NOT_VALID)
+    raise typer.Exit(verdicts_exit([comparison.after.verdict]))
