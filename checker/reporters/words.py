@@ -37,13 +37,14 @@ STATUS_WORDS = {
 FEATURE_WORDS = {
     "jurisdiction": "jurisdiction",
     "edition": "policy edition (the period's law)",
+    "targets": "parts of the contract changed",
     "instrument": "how the change is made",
+    "maker": "kind of body that makes it",
     "scope": "which indicators",
     "income": "how practice income is treated",
-    "maker": "kind of body that makes it",
     "practice_opt_in": "practices opt in",
     "decisions": "decisions, by body and status",
-    "rules": "rules that fired",
+    "findings": "powers used and rules that fired",
 }
 
 _MONTHS = ("January February March April May June July August September "
