@@ -258,6 +258,7 @@ def test_json_is_byte_identical_between_runs():
     ("try: [quarterly]", "try: [weekly]", "negotiation.bad_value"),
     ("- path: objections", "- path: change.instrument", "negotiation.conflict"),
     ("label: consult the LMC", "lable: consult the LMC", "negotiation.unknown_field"),
+    ("try: [quarterly]", "try: [unknown]", "negotiation.bad_value"),
     ("path: consultations.local_weeks\n      label: weeks of local consultation\n      try: [12]",
      "path: consultations.local_weeks\n      label: weeks of local consultation\n      try: schema",
      "negotiation.no_choices"),
