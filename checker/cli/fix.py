@@ -35,9 +35,9 @@ def fix(
     format: Format = FormatOption,
     policy: Optional[Path] = PolicyOption,
 ):
-    """The smallest sets of changes that make a scheme valid (never merely undetermined).
+    """The smallest sets of changes that make a scheme valid.
 
-    Only facts that policy/negotiation.yaml declares negotiable are changed
+    A valid verdict, never merely an undetermined one. Only facts that policy/negotiation.yaml declares negotiable are changed
     (a fact the scheme leaves unknown may be agreed); a decision already
     given is never edited. Exit 0 if the scheme is valid or a fix was found,
     1 if nothing within --max-changes makes it valid."""
