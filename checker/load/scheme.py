@@ -61,7 +61,7 @@ def _from_document(doc, problems, lifespans):
 def semantic_problems(doc: Document, lifespans=None) -> list[Diagnostic]:
     """What a schema cannot say: dates in order, bodies that existed. Safe on a
     scheme still being built (`vires new` checks each answer with it)."""
-    return _check_dates(doc) + _check_bodies(doc, lifespans)
+    return sorted(_check_dates(doc) + _check_bodies(doc, lifespans), key=lambda d: (d.line, d.column))
 
 
 def _kind(value) -> str:
@@ -97,9 +97,14 @@ def existed_during(lifespans, kind: str, start: str, end: str) -> bool:
 
 
 def _bodies(data):
-    for key in ("proposers", "parties"):
+    """(path, body, the date it acts) for every body the scheme names: those
+    that ask for the change, the maker, the other parties, and those that
+    decided or objected (on their own date, if given)."""
+    for key in ("requested_by", "parties"):
         for i, body in enumerate(data.get(key, [])):
             yield (key, i), body, data["date"]
+    if isinstance(data.get("maker"), dict):
+        yield ("maker",), data["maker"], data["date"]
     for key in ("decisions", "objections"):
         for i, item in enumerate(data.get(key, [])):
             yield (key, i, "body"), item["body"], item.get("date", data["date"])
