@@ -77,7 +77,8 @@ def _approvals(edition: Edition, outcome: Outcome, data: dict, facts: dict):
 
 
 def _considered(power: Power, lacks: list[str]) -> Considered:
-    return Considered(power.id, power.statement, power.basis, power.sources, power.holder_kinds, tuple(lacks))
+    return Considered(power.id, power.statement, power.basis, power.sources, power.holder_kinds, tuple(lacks),
+                      power.holder_levels, power.instruments, power.targets)
 
 
 def missing_power(edition: Edition, target: str, truths: Truths, facts: dict) -> MissingPower:
@@ -163,7 +164,8 @@ def undetermined(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
         Branch(tuple(Given(dotted(g.path), g.values, g.ranges) for g in leaf.given), leaf.outcome.verdict,
                leaf.outcome.decided_by,
                tuple(dict.fromkeys(a.power for a in leaf.outcome.acts if a.power
-                                   and leaf.outcome.verdict != "ultra_vires")))
+                                   and leaf.outcome.verdict != "ultra_vires")),
+               tuple(reasons(edition, leaf.outcome.decided_by)))
         for leaf in resolution.branches)
     verdicts = sorted({b.verdict for b in branches}, key=PRECEDENCE.__getitem__)
     result.undetermined = Undetermined(tuple(verdicts), tuple(dotted(p) for p in resolution.ask),
