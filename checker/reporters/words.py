@@ -90,8 +90,9 @@ def fact_label(dotted: str) -> str:
     """What a fact of the scheme is, by its dotted path: the schema's words, or the path."""
     path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
     node = find_node(path)
-    words = (node or {}).get("title") or (node or {}).get("description") or ""
-    return f"{dotted} ({words})" if words else dotted
+    words = (node or {}).get("description") or (node or {}).get("title") or ""
+    words = words if words[:2].isupper() or words.startswith("NHS") else words[:1].lower() + words[1:]
+    return f"{dotted}: {words}" if words else dotted
 
 
 def value_words(dotted: str, value) -> str:
@@ -100,14 +101,16 @@ def value_words(dotted: str, value) -> str:
         return f"made by {body_label(value.get('kind', ''))}"
     if dotted == "change.alternative_work":
         return "no alternative work" if value == "none" else "some alternative work"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
     path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
     node = find_node(path)
+    if isinstance(value, bool):
+        word = "yes" if value else "no"
+        meaning = dict(zip((node or {}).get("enum", []), (node or {}).get("enumDescriptions", []))).get(value, "")
+        meaning = meaning.split(":", 1)[-1].strip() if ":" in meaning else ""
+        return f"{word} ({meaning})" if meaning else word
     if node is not None and value in (node.get("enum") or []):
-        return label(path, value)
+        words = label(path, value)
+        return words if words[:2].isupper() or words.startswith("NHS") else words[:1].lower() + words[1:]
     return str(value)
 
 
