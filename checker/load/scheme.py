@@ -97,14 +97,11 @@ def existed_during(lifespans, kind: str, start: str, end: str) -> bool:
 
 
 def _bodies(data):
-    """(path, body, the date it acts) for every body the scheme names: those
-    that ask for the change, the maker, the other parties, and those that
-    decided or objected (on their own date, if given)."""
+    if isinstance(data.get("maker"), dict):  # 'unknown' is not a body
+        yield ("maker",), data["maker"], data["date"]
     for key in ("requested_by", "parties"):
         for i, body in enumerate(data.get(key, [])):
             yield (key, i), body, data["date"]
-    if isinstance(data.get("maker"), dict):
-        yield ("maker",), data["maker"], data["date"]
     for key in ("decisions", "objections"):
         for i, item in enumerate(data.get(key, [])):
             yield (key, i, "body"), item["body"], item.get("date", data["date"])
