@@ -133,6 +133,11 @@ def _either(phrases) -> str:
     return ", ".join(phrases[:-1]) + " or " + phrases[-1] if len(phrases) > 1 else "".join(phrases)
 
 
+def _all(phrases) -> str:
+    phrases = list(phrases)
+    return ", ".join(phrases[:-1]) + " and " + phrases[-1] if len(phrases) > 1 else "".join(phrases)
+
+
 def setters(m: MissingPower) -> list[Considered]:
     """The powers held by other bodies that set the act's part of the contract
     nationally (by SFE, DES or devolved directions): who sets it."""
@@ -239,7 +244,11 @@ def branch_sentence(b: Branch) -> str:
 
 def undetermined_summary(u: Undetermined) -> str:
     """An undetermined answer in one line: 'valid if change.practice_opt_in is
-    yes; ultra vires if it is no: find out change.practice_opt_in first'."""
-    parts = [f"{SHORT_VERDICT[b.verdict]} if {given_words(b.given)}" for b in u.branches[:4]]
-    more = "; ..." if len(u.branches) > 4 else ""
-    return "; ".join(parts) + more + f": find out {_either(u.ask)} first"
+    yes (...); ultra vires if change.practice_opt_in is no (...): find out
+    change.practice_opt_in first'. With more answers than a line holds, the
+    verdicts it could be and the facts to find out."""
+    if len(u.branches) <= 3 and all(len(b.given) <= 1 for b in u.branches):
+        parts = [f"{SHORT_VERDICT[b.verdict]} if {given_words(b.given)}" for b in u.branches]
+        return "; ".join(parts) + f": find out {_all(u.ask)} first"
+    could = _either([SHORT_VERDICT[v] for v in u.possible_verdicts])
+    return f"{could}, depending on facts not given: find out {_all(u.ask)} first"

@@ -121,6 +121,9 @@ def given_words(given) -> str:
         if g.ranges and not isinstance(g.values[0], dict):
             spans = ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in g.ranges)
             parts.append(f"{g.fact} is {spans}")
+        elif g.fact == "maker":
+            parts.append("the maker is " + " or ".join(body_label(v.get("kind", "")) if isinstance(v, dict)
+                                                       else str(v) for v in g.values))
         else:
             parts.append(f"{g.fact} is " + " or ".join(value_words(g.fact, v) for v in g.values))
     return "; ".join(parts) if parts else "whatever the rest"
