@@ -44,8 +44,11 @@ def _finding(f: Finding, mark: str, label: str = "rule") -> list[str]:
 
 def _missing(m: MissingPower) -> list[str]:
     lines = [wrap(missing_power_paragraph(m), "  * ", "    ")]
+    reason = f"no-power:{m.target}"
     if m.maker_role:
-        lines += _basis(replace(m.maker_role, rule=f"of {body_phrase(m.maker)}"), "the role")
+        lines += _basis(replace(m.maker_role, rule=f"{reason} (the role of {body_phrase(m.maker)})"), "reason")
+    else:
+        lines.append(style.dim(wrap(f"reason {reason}", "    ")))
     national = setters(m)
     if national:
         lines += _basis(Finding(national[0].power, "power", "", national[0].basis, national[0].sources), "power")
