@@ -305,9 +305,9 @@ def reasons(result: Result) -> list[Reason]:
                               tuple(f"{c.power}: {' '.join(c.statement.split())} But {lacks}."
                                     for c, lacks in nearest(m))))
         elif f.effect == "limit" or (f.effect == "step" and result.verdict == "ultra_vires"):
-            m = next((m for m in result.missing_powers
-                      if any(c.power == f.rule.split("/")[0] for c in m.candidates)), None)
-            out.append(Reason(limit_words(f, m), f.rule, f.basis, f.sources))
+            near = next((m for m in result.missing_powers
+                         if any(c.power == f.rule.split("/")[0] for c in m.candidates)), None)
+            out.append(Reason(limit_words(f, near), f.rule, f.basis, f.sources))
         elif f.rule in approvals:
             a = approvals[f.rule]
             who = body_label(a.body) + (", the maker" if f.effect == "made" else "")

@@ -164,7 +164,7 @@ def render_result(result: Result) -> str:
             lines.append(wrap(f"{p.finding.statement} (find out: {', '.join(p.ask)})", "  ? ", "    "))
     while lines and not lines[-1].strip():
         lines.pop()
-    out = []
+    out: list[str] = []
     for line in lines:  # no two blank lines in a row
         if line.strip() or (out and out[-1].strip()):
             out.append(line.rstrip() if not line.strip() else line)
