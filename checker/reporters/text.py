@@ -60,6 +60,13 @@ def _missing(m: MissingPower) -> list[str]:
     return lines
 
 
+def missing_power_sentence(m: MissingPower) -> str:
+    """Why no power covers an act, in one paragraph: the maker's role, who sets
+    that part of the contract, and the conclusion (the whatif and fix reports
+    use it too; the words are ``checker.reporters.powers``')."""
+    return missing_power_paragraph(m)
+
+
 _PART_LABELS = {"limit": "limit", "step": "step", "approval": "approval", "made": "approval"}
 
 
