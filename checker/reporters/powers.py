@@ -239,7 +239,7 @@ def _branch_why(b: Branch) -> str:
 def branch_sentence(b: Branch) -> str:
     """One answer of an undetermined verdict: 'if change.practice_opt_in is
     yes (practices choose whether to join): valid, rests on eng22.icb-local-scheme'."""
-    return f"if {given_words(b.given)}: {SHORT_VERDICT[b.verdict]}, {_branch_why(b)}"
+    return f"if {given_words(b.given, meanings=True)}: {SHORT_VERDICT[b.verdict]}, {_branch_why(b)}"
 
 
 def undetermined_summary(u: Undetermined) -> str:
@@ -248,7 +248,7 @@ def undetermined_summary(u: Undetermined) -> str:
     change.practice_opt_in first'. With more answers than a line holds, the
     verdicts it could be and the facts to find out."""
     if len(u.branches) <= 3 and all(len(b.given) <= 1 for b in u.branches):
-        parts = [f"{SHORT_VERDICT[b.verdict]} if {given_words(b.given)}" for b in u.branches]
+        parts = [f"{SHORT_VERDICT[b.verdict]} if {given_words(b.given, meanings=True)}" for b in u.branches]
         return "; ".join(parts) + f": find out {_all(u.ask)} first"
     could = _either([SHORT_VERDICT[v] for v in u.possible_verdicts])
     return f"{could}, depending on facts not given: find out {_all(u.ask)} first"

@@ -104,18 +104,27 @@ def value_words(dotted: str, value) -> str:
     path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
     node = find_node(path)
     if isinstance(value, bool):
-        word = "yes" if value else "no"
-        meaning = dict(zip((node or {}).get("enum", []), (node or {}).get("enumDescriptions", []))).get(value, "")
-        meaning = meaning.split(":", 1)[-1].strip() if ":" in meaning else ""
-        return f"{word} ({meaning})" if meaning else word
+        return "yes" if value else "no"
     if node is not None and value in (node.get("enum") or []):
         words = label(path, value)
         return words if words[:2].isupper() or words.startswith("NHS") else words[:1].lower() + words[1:]
     return str(value)
 
 
-def given_words(given) -> str:
-    """The facts given on the way to a branch, in plain words: 'change.practice_opt_in is yes'."""
+def value_meaning(dotted: str, value) -> str:
+    """What a yes-or-no value of a fact means, in the schema's words
+    ('practices choose whether to join'), or '' when it says nothing."""
+    node = find_node(tuple(int(p) if p.isdigit() else p for p in dotted.split("."))) or {}
+    if not isinstance(value, bool):
+        return ""
+    words = dict(zip(node.get("enum", []), node.get("enumDescriptions", []))).get(value, "")
+    return words.split(":", 1)[1].strip() if ":" in words else ""
+
+
+def given_words(given, meanings: bool = False) -> str:
+    """The facts given on the way to a branch, in plain words: 'change.practice_opt_in
+    is yes'; with ``meanings``, what a yes or no means: 'is yes (practices choose
+    whether to join)'."""
     parts = []
     for g in given:
         if g.ranges and not isinstance(g.values[0], dict):
@@ -125,5 +134,9 @@ def given_words(given) -> str:
             parts.append("the maker is " + " or ".join(body_label(v.get("kind", "")) if isinstance(v, dict)
                                                        else str(v) for v in g.values))
         else:
-            parts.append(f"{g.fact} is " + " or ".join(value_words(g.fact, v) for v in g.values))
+            values = []
+            for v in g.values:
+                meaning = value_meaning(g.fact, v) if meanings else ""
+                values.append(value_words(g.fact, v) + (f" ({meaning})" if meaning else ""))
+            parts.append(f"{g.fact} is " + " or ".join(values))
     return "; ".join(parts) if parts else "whatever the rest"
