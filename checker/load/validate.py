@@ -88,7 +88,7 @@ def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diag
     out, seen = [], set()
     for error in errors:
         if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in misspelt:
-            continue  # 'proposer:' is reported once, as "did you mean 'proposers'?"
+            continue  # 'requestd_by:' is reported once, as "did you mean 'requested_by'?"
         for diag in _explain(error, doc, prefix):
             key = (diag.code, diag.path, diag.message)
             if key not in seen:
