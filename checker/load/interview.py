@@ -342,14 +342,22 @@ def accept(text: str, path: tuple, node: dict, default, required: bool, scheme: 
     return value
 
 
-def _begun(scheme: dict, path: tuple) -> bool:
-    node: Any = scheme
+#: What ``_at`` gives for a path the scheme so far does not hold.
+_ABSENT = object()
+
+
+def _at(data, path: tuple):
+    """The value at a path of the scheme so far, or ``_ABSENT``."""
     for part in path:
         try:
-            node = node[part]
+            data = data[part]
         except (KeyError, IndexError, TypeError):
-            return False
-    return True
+            return _ABSENT
+    return data
+
+
+def _begun(scheme: dict, path: tuple) -> bool:
+    return _at(scheme, path) is not _ABSENT
 
 
 def settled(scheme: dict, path: tuple) -> bool:
@@ -414,12 +422,8 @@ def required(path: tuple) -> bool:
 def item_at(data, path: tuple) -> dict:
     """The mapping at a path of the scheme so far ({} when not begun, or
     written out as a word)."""
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return {}
-    return data if isinstance(data, dict) else {}
+    found = _at(data, path)
+    return found if isinstance(found, dict) else {}
 
 
 def set_field(data: dict, path: tuple, value) -> None:
