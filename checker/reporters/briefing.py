@@ -367,7 +367,7 @@ def _fix(report, result: Result) -> dict:
     if report.fixes:
         attempt, _ = report.fixes[0]
         return {
-            "changes": [describe_change(c) for c in attempt.changes],
+            "changes": [describe_change(c, getattr(report, "maker", None)) for c in attempt.changes],
             "verdict": attempt.result.verdict,
             "rests_on": [u.power for u in attempt.result.powers_used],
             "no_longer": [i for i in result.decided_by if i not in attempt.result.decided_by],

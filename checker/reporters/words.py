@@ -37,13 +37,14 @@ STATUS_WORDS = {
 FEATURE_WORDS = {
     "jurisdiction": "jurisdiction",
     "edition": "policy edition (the period's law)",
+    "targets": "parts of the contract changed",
     "instrument": "how the change is made",
+    "maker": "kind of body that makes it",
     "scope": "which indicators",
     "income": "how practice income is treated",
-    "maker": "kind of body that makes it",
     "practice_opt_in": "practices opt in",
     "decisions": "decisions, by body and status",
-    "rules": "rules that fired",
+    "findings": "powers used and rules that fired",
 }
 
 _MONTHS = ("January February March April May June July August September "
@@ -56,16 +57,20 @@ def long_date(iso: str) -> str:
     return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
 
 
-def describe_change(change) -> str:
-    """A change to a scheme in plain words: 'set change.instrument to local_incentive_scheme'."""
+def describe_change(change, maker: str | None = None) -> str:
+    """A change to a scheme in plain words: 'set change.instrument to local_incentive_scheme'.
+    With the kind of body that makes the change, a grant by that kind is its own decision."""
     if change.op == "remove":
         return f"remove {change.path}"
     value = change.value
     if change.op == "add" and change.path == "decisions" and isinstance(value, dict) \
             and value.get("status") == "granted" and isinstance(value.get("body"), dict):
+        kind = value["body"].get("kind", "")
         formal = "informal" if value.get("formality") == "informal" else "formal"
-        return (f"obtain {formal} approval from {body_label(value['body'].get('kind', ''))} "
-                f"(add to decisions: {yaml_text(value)})")
+        if kind == maker:
+            return (f"obtain the maker's own {formal} decision to make it: {body_label(kind)} "
+                    f"(add to decisions: {yaml_text(value)})")
+        return f"obtain {formal} approval from {body_label(kind)} (add to decisions: {yaml_text(value)})"
     if change.op == "add":
         return f"add to {change.path}: {yaml_text(value)}"
     return f"set {change.path} to {yaml_text(value)}"
