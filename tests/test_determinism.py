@@ -7,7 +7,6 @@ import pytest
 
 from conftest import CASES, run_console
 
-
 #: A draft that leaves its maker and several facts unknown: an undetermined
 #: answer with many branches, whose order must not depend on the hash seed.
 DRAFT = ("id: draft\ntitle: A draft\njurisdiction: england\ndate: 2023-05-01\nmaker: unknown\n"
