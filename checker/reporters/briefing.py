@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from ..evaluate.result import Finding, Result
 from ..load import schema
 from ..load.schema import UNKNOWN_WORD, body_label
+from ..rules.facts import standing_of
 from .powers import (
     body_phrase,
     branch_sentence,
@@ -91,6 +92,7 @@ class Reason:
     basis: str = ""
     sources: tuple[str, ...] = ()
     details: tuple[str, ...] = ()  # further lines: the nearest powers and what each lacks
+    label: str = "Rule"  # what the id is: Rule, Limit, Step, Approval, Reason (a missing power)
 
 
 @dataclass(frozen=True)
@@ -265,9 +267,14 @@ def approval_chain(data: dict, result: Result) -> tuple[list[Step], str]:
                           STATUS_WORDS[a.status], a.rule, a.reason,
                           caption="Maker's decision" if made else "Approval"))
     if not any(s.caption == "Maker's decision" for s in chain):
+        # No power used (ultra vires, or undetermined): the maker as the scheme records it.
         maker = data.get("maker")
         name = _maker_name(data) if isinstance(maker, dict) else "not yet known"
-        chain.append(Step("maker", name, "makes", "would make it", caption="Made by"))
+        standing = standing_of(data.get("decisions", []), maker["kind"]) if isinstance(maker, dict) else "not_sought"
+        if standing == "not_sought":
+            chain.append(Step("maker", name, "makes", "would make it", caption="Made by"))
+        else:
+            chain.append(Step("maker", name, standing, STATUS_WORDS[standing], caption="Made by"))
     return chain, OUTCOMES[result.verdict]
 
 
@@ -303,19 +310,20 @@ def reasons(result: Result) -> list[Reason]:
             out.append(Reason(missing_power_paragraph(m), f.rule, role.basis if role else "",
                               role.sources if role else (),
                               tuple(f"{c.power}: {' '.join(c.statement.split())} But {lacks}."
-                                    for c, lacks in nearest(m))))
+                                    for c, lacks in nearest(m)), "Reason"))
         elif f.effect == "limit" or (f.effect == "step" and result.verdict == "ultra_vires"):
             near = next((m for m in result.missing_powers
                          if any(c.power == f.rule.split("/")[0] for c in m.candidates)), None)
-            out.append(Reason(limit_words(f, near), f.rule, f.basis, f.sources))
+            out.append(Reason(limit_words(f, near), f.rule, f.basis, f.sources, label=f.effect.capitalize()))
         elif f.rule in approvals:
             a = approvals[f.rule]
             who = body_label(a.body) + (", the maker" if f.effect == "made" else "")
             reason = f" ({a.reason})" if a.reason else ""
             out.append(Reason(f"{who}: {STATUS_WORDS[a.status]}{reason}. {f.statement}", f.rule, f.basis,
-                              f.sources))
+                              f.sources, label="Approval"))
         else:
-            out.append(Reason(f.statement, f.rule, f.basis, f.sources))
+            label = {"step": "Step", "approval": "Approval", "made": "Approval"}.get(f.effect, "Rule")
+            out.append(Reason(f.statement, f.rule, f.basis, f.sources, label=label))
     return out
 
 

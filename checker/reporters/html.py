@@ -109,8 +109,7 @@ def _why(b) -> str:
             if r.details:
                 details = (f'<p class="nearest">{escape(NEAREST_HEADING)}</p><ul class="nearest">'
                            + "".join(f"<li>{escape(d)}</li>" for d in r.details) + "</ul>")
-            label = "Reason" if r.rule.startswith("no-power:") else "Rule"
-            items.append(f"<li><p>{escape(r.words)}</p>{details}{_cite(r.rule, r.basis, r.sources, label)}</li>")
+            items.append(f"<li><p>{escape(r.words)}</p>{details}{_cite(r.rule, r.basis, r.sources, r.label)}</li>")
         body = "<ol>" + "".join(items) + "</ol>"
     if b.answers:
         asks = "".join(f"<li>{escape(a)}</li>" for a in b.ask)

@@ -35,7 +35,7 @@ def _why(b) -> list[str]:
             out.append(f"\n   {NEAREST_HEADING}\n")
             out += [f"   - {d}" for d in r.details]
             out.append("")
-        cite = _cite(r.rule, r.basis, r.sources, "Reason" if r.rule.startswith("no-power:") else "Rule")
+        cite = _cite(r.rule, r.basis, r.sources, r.label)
         if cite:
             out.append(cite)
     return out
