@@ -261,3 +261,16 @@ def test_model_table_shows_ccg_levels_in_the_holder():
     row = next(line for line in model_md.splitlines() if "[`eng15.delegated-ccg-local-scheme`]" in line
                and line.startswith("| "))
     assert row.startswith("| Clinical commissioning group (CCG), with delegated commissioning (level 3) |")
+
+
+def test_an_undetermined_case_says_what_to_find_out_passing_or_failing(tmp_path):
+    name = "hypothetical-icb-scheme-opt-in-unstated-2026"
+    proc = run_vires("test", CASES / f"{name}.yaml")
+    assert proc.returncode == 0 and "undetermined (find out: change.practice_opt_in)" in proc.stdout
+    bad = _copy(tmp_path, name, "verdict: undetermined", "verdict: valid")
+    proc = run_vires("test", bad)
+    assert proc.returncode == 1
+    assert ("facts to find out: [change.practice_opt_in]; the verdict for each answer: valid "
+            "([eng22.icb-local-scheme]); ultra_vires ([eng22.icb-local-scheme/voluntary])") in proc.stdout
+    data = json.loads(run_vires("test", "--format", "json", CASES / f"{name}.yaml").stdout)
+    assert data["cases"][0]["ask"] == ["change.practice_opt_in"]
