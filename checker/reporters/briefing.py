@@ -336,8 +336,12 @@ def build_briefing(scheme, result: Result, precedents=None, fix=None) -> Briefin
     headline, meaning = VERDICT_WORDS[result.verdict].split(": ", 1)
     chain, outcome = approval_chain(data, result)
     why = reasons(result)
-    uses = [(f"for {target_phrase(u.target)}" if len(result.powers_used) > 1 else "",
-             _tidy(Finding(u.power, "power", u.statement, u.basis, u.sources))) for u in result.powers_used]
+    acts: dict[str, list] = {}  # acts that rest on the same power are named together
+    for use in result.powers_used:
+        acts.setdefault(use.power, []).append(use)
+    uses = [("for " + " and ".join(target_phrase(u.target) for u in group) if len(result.powers_used) > 1 else "",
+             _tidy(Finding(group[0].power, "power", group[0].statement, group[0].basis, group[0].sources)))
+            for group in acts.values()]
     u = result.undetermined
     briefing = Briefing(
         file=result.file, title=result.title, verdict=result.verdict, headline=headline, meaning=meaning,

@@ -117,13 +117,19 @@ def _undetermined(result: Result) -> list[str]:
 
 
 def _rests_on(result: Result) -> list[str]:
+    """The power each act rests on; acts that rest on the same power are named together."""
     lines = [style.heading("  Rests on")]
+    acts: dict[str, list] = {}
     for use in result.powers_used:
+        acts.setdefault(use.power, []).append(use)
+    for uses in acts.values():
+        use = uses[0]
         f = Finding(use.power, "power", use.statement, use.basis, use.sources)
-        if len(result.powers_used) == 1:
+        if len(acts) == 1 and len(result.powers_used) == 1:
             lines += _finding(f, "*", "power")
         else:
-            lines += [wrap(f"for {target_phrase(use.target)}: {use.statement}", "  * ", "    ")] + _basis(f, "power")
+            targets = " and ".join(target_phrase(u.target) for u in uses)
+            lines += [wrap(f"for {targets}: {use.statement}", "  * ", "    ")] + _basis(f, "power")
     return lines + [""]
 
 
