@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from ..load.schema import body_label
-from .powers import branch_sentence, lacks_words, missing_power_paragraph, undetermined_summary
+from .powers import branch_sentence, lacks_words, missing_power_paragraph, target_phrase, undetermined_summary
 from .words import VERDICT_WORDS, target_label
 
 
@@ -46,9 +46,19 @@ def _missing_power_dict(m) -> dict:
     return out
 
 
+def _no_power_words(finding: dict) -> dict:
+    """A ``no-power:<target>`` entry of an answer's why, with a statement: the
+    answer has no missing power of its own to compose a paragraph from."""
+    if finding["effect"] != "no_power" or finding["statement"]:
+        return finding
+    target = finding["rule"].split(":", 1)[1]
+    return dict(finding, statement=f"No power of the maker covers {target_phrase(target)}.")
+
+
 def _undetermined_dict(u) -> dict:
     out = _after(u.to_dict(), "possible_verdicts", {"summary": undetermined_summary(u)})
-    out["outcomes"] = [_after(b.to_dict(), "given", {"words": branch_sentence(b)}) for b in u.branches]
+    out["outcomes"] = [_after(dict(b.to_dict(), why=[_no_power_words(f) for f in b.to_dict()["why"]]),
+                              "given", {"words": branch_sentence(b)}) for b in u.branches]
     return out
 
 
