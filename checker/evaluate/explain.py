@@ -11,7 +11,16 @@ from ..rules.conditions import atoms
 from ..rules.facts import UNKNOWN, act_facts, latest_decision, unknown_sources
 from ..rules.policy import Edition, Power, Rule
 from .result import (
-    Approval, Branch, Considered, Finding, Given, MissingPower, Possible, PowerUse, Result, Step,
+    Approval,
+    Branch,
+    Considered,
+    Finding,
+    Given,
+    MissingPower,
+    Possible,
+    PowerUse,
+    Result,
+    Step,
     Undetermined,
 )
 from .unknowns import Resolution
@@ -38,7 +47,7 @@ def _rule_findings(edition: Edition, acts: list[tuple[str, Truths]], data: dict)
         elif any(v is None for v in truths) and rule.effect in ("risk", "route"):
             maybe.append(rule)
     sure.sort(key=lambda r: EFFECTS.index(r.effect))
-    possible = {"risk": [], "route": []}
+    possible: dict[str, list[Possible]] = {"risk": [], "route": []}
     for rule in maybe:
         read = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(rule.when)}
         ask: list[str] = []
@@ -55,7 +64,9 @@ def _reason(data: dict, kind: str) -> str:
 
 
 def _approvals(edition: Edition, outcome: Outcome, data: dict, facts: dict):
-    needed, given, steps = [], [], []
+    needed: list[Approval] = []
+    given: list[Approval] = []
+    steps: list[Step] = []
     maker_kind = facts["maker"]["kind"]
     for act in outcome.acts:
         if act.power is None:
@@ -63,7 +74,7 @@ def _approvals(edition: Edition, outcome: Outcome, data: dict, facts: dict):
         power = edition.power(act.power)
         for part_id, into in [(p, needed) for p in act.needed] + [(p, given) for p in act.given]:
             part = power.part(part_id)
-            body = maker_kind if part.kind == "made" else part.body
+            body = str(maker_kind if part.kind == "made" else part.body)  # an approval always names its body
             status = facts["standing"].get(body, UNKNOWN) if body != UNKNOWN else UNKNOWN
             approval = Approval(body, status, part_id, _reason(data, body))
             if approval not in into:
@@ -77,7 +88,8 @@ def _approvals(edition: Edition, outcome: Outcome, data: dict, facts: dict):
 
 
 def _considered(power: Power, lacks: list[str]) -> Considered:
-    return Considered(power.id, power.statement, power.basis, power.sources, power.holder_kinds, tuple(lacks))
+    return Considered(power.id, power.statement, power.basis, power.sources, power.holder_kinds, tuple(lacks),
+                      power.holder_levels, power.instruments, power.targets)
 
 
 def missing_power(edition: Edition, target: str, truths: Truths, facts: dict) -> MissingPower:
@@ -163,7 +175,8 @@ def undetermined(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
         Branch(tuple(Given(dotted(g.path), g.values, g.ranges) for g in leaf.given), leaf.outcome.verdict,
                leaf.outcome.decided_by,
                tuple(dict.fromkeys(a.power for a in leaf.outcome.acts if a.power
-                                   and leaf.outcome.verdict != "ultra_vires")))
+                                   and leaf.outcome.verdict != "ultra_vires")),
+               tuple(reasons(edition, leaf.outcome.decided_by)))
         for leaf in resolution.branches)
     verdicts = sorted({b.verdict for b in branches}, key=PRECEDENCE.__getitem__)
     result.undetermined = Undetermined(tuple(verdicts), tuple(dotted(p) for p in resolution.ask),

@@ -105,11 +105,16 @@ class Considered:
     sources: tuple[str, ...]
     holders: tuple[str, ...]
     lacks: tuple[str, ...]
+    levels: tuple[str, ...] = ()  # a CCG power's co-commissioning levels (none: any)
+    instruments: tuple[str, ...] = ()  # what the power is made by
+    targets: tuple[str, ...] = ()  # the parts of the contract it reaches
 
     def to_dict(self) -> dict:
         """The power considered as plain data."""
         return {"power": self.power, "statement": self.statement, "basis": self.basis,
-                "sources": list(self.sources), "holders": list(self.holders), "lacks": list(self.lacks)}
+                "sources": list(self.sources), "holders": list(self.holders), "levels": list(self.levels),
+                "instruments": list(self.instruments), "targets": list(self.targets),
+                "lacks": list(self.lacks)}
 
 
 @dataclass(frozen=True)
@@ -172,11 +177,13 @@ class Branch:
     verdict: str
     decided_by: tuple[str, ...]
     powers_used: tuple[str, ...]
+    why: tuple[Finding, ...] = ()  # what each id of decided_by says, in order
 
     def to_dict(self) -> dict:
         """The branch as plain data."""
         return {"given": [g.to_dict() for g in self.given], "verdict": self.verdict,
-                "decided_by": list(self.decided_by), "powers_used": list(self.powers_used)}
+                "decided_by": list(self.decided_by), "powers_used": list(self.powers_used),
+                "why": [f.to_dict() for f in self.why]}
 
 
 @dataclass(frozen=True)

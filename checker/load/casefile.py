@@ -82,7 +82,7 @@ def load_case(checker, path) -> Case:
 def _check_expect(scheme: Scheme, policy) -> list[Diagnostic]:
     """What the schema cannot say: the rule ids exist, the bodies are kinds of body."""
     doc, expect = scheme.doc, scheme.data["expect"]
-    known = sorted({x.id for e in policy.editions for x in e.rules + e.powers})  # type: ignore[operator]
+    known = sorted({x.id for e in policy.editions for x in list(e.rules) + list(e.powers)})
     parts = sorted({p.id for e in policy.editions for w in e.powers
                     for p in w.limits + w.steps + w.approvals})
     kinds = [k for k in node_at(BODY_KIND)["enum"] if k != "unknown"]

@@ -61,7 +61,7 @@ def _from_document(doc, problems, lifespans):
 def semantic_problems(doc: Document, lifespans=None) -> list[Diagnostic]:
     """What a schema cannot say: dates in order, bodies that existed. Safe on a
     scheme still being built (`vires new` checks each answer with it)."""
-    return _check_dates(doc) + _check_bodies(doc, lifespans)
+    return sorted(_check_dates(doc) + _check_bodies(doc, lifespans), key=lambda d: (d.line, d.column))
 
 
 def _kind(value) -> str:

@@ -95,8 +95,9 @@ def fact_label(dotted: str) -> str:
     """What a fact of the scheme is, by its dotted path: the schema's words, or the path."""
     path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
     node = find_node(path)
-    words = (node or {}).get("title") or (node or {}).get("description") or ""
-    return f"{dotted} ({words})" if words else dotted
+    words = (node or {}).get("description") or (node or {}).get("title") or ""
+    words = words if words[:2].isupper() or words.startswith("NHS") else words[:1].lower() + words[1:]
+    return f"{dotted}: {words}" if words else dotted
 
 
 def value_words(dotted: str, value) -> str:
@@ -105,24 +106,42 @@ def value_words(dotted: str, value) -> str:
         return f"made by {body_label(value.get('kind', ''))}"
     if dotted == "change.alternative_work":
         return "no alternative work" if value == "none" else "some alternative work"
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
     path = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
     node = find_node(path)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if node is not None and value in (node.get("enum") or []):
-        return label(path, value)
+        words = label(path, value)
+        return words if words[:2].isupper() or words.startswith("NHS") else words[:1].lower() + words[1:]
     return str(value)
 
 
-def given_words(given) -> str:
-    """The facts given on the way to a branch, in plain words: 'change.practice_opt_in is yes'."""
+def value_meaning(dotted: str, value) -> str:
+    """What a yes-or-no value of a fact means, in the schema's words
+    ('practices choose whether to join'), or '' when it says nothing."""
+    node = find_node(tuple(int(p) if p.isdigit() else p for p in dotted.split("."))) or {}
+    if not isinstance(value, bool):
+        return ""
+    words = dict(zip(node.get("enum", []), node.get("enumDescriptions", []))).get(value, "")
+    return words.split(":", 1)[1].strip() if ":" in words else ""
+
+
+def given_words(given, meanings: bool = False) -> str:
+    """The facts given on the way to a branch, in plain words: 'change.practice_opt_in
+    is yes'; with ``meanings``, what a yes or no means: 'is yes (practices choose
+    whether to join)'."""
     parts = []
     for g in given:
         if g.ranges and not isinstance(g.values[0], dict):
             spans = ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in g.ranges)
             parts.append(f"{g.fact} is {spans}")
+        elif g.fact == "maker":
+            parts.append("the maker is " + " or ".join(body_label(v.get("kind", "")) if isinstance(v, dict)
+                                                       else str(v) for v in g.values))
         else:
-            parts.append(f"{g.fact} is " + " or ".join(value_words(g.fact, v) for v in g.values))
+            values = []
+            for v in g.values:
+                meaning = value_meaning(g.fact, v) if meanings else ""
+                values.append(value_words(g.fact, v) + (f" ({meaning})" if meaning else ""))
+            parts.append(f"{g.fact} is " + " or ".join(values))
     return "; ".join(parts) if parts else "whatever the rest"
