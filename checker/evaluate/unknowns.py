@@ -28,7 +28,7 @@ from ..load.scheme import existed
 from ..rules.conditions import atoms
 from ..rules.facts import UNKNOWN, act_facts, body_kinds, fields, targets, unknown_sources
 from ..rules.policy import Edition
-from .verdict import Outcome, Truths, assess, decisive_components
+from .verdict import Outcome, Truths, assess, decisive_components, essence
 
 #: The order in which vires asks for facts, by the first keys of a path.
 ASK_ORDER = (
@@ -268,7 +268,7 @@ def _merge(children: list[list[Leaf]]) -> list[Leaf]:
     for branches in children:
         if len(branches) == 1:
             leaf = branches[0]
-            twin = next((i for i, b in enumerate(out) if b.outcome == leaf.outcome
+            twin = next((i for i, b in enumerate(out) if essence(b.outcome) == essence(leaf.outcome)
                          and b.given[:-1] == leaf.given[:-1] and b.given and leaf.given
                          and b.given[-1].path == leaf.given[-1].path), None)
             if twin is not None:

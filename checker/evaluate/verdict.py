@@ -147,6 +147,15 @@ def unknown_components(edition: Edition, acts: list[tuple[str, Truths]]) -> list
     return [(i, c) for i, (_, t) in enumerate(acts) for c in decisive if t.get(c, True) is None]
 
 
+def essence(outcome: Outcome) -> tuple:
+    """What two outcomes must share to be the same answer (docs/policy-format.md,
+    "Unknowns"): the verdict, ``decided_by``, and unless ultra vires each act's
+    power used with its approvals and steps; not how an act that decides nothing stands."""
+    used = () if outcome.verdict == "ultra_vires" else tuple(
+        (a.target, a.power, a.needed, a.given, a.steps) for a in outcome.acts)
+    return outcome.verdict, outcome.decided_by, used
+
+
 def assess(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome | None:
     """The outcome of a scheme's acts (target, truths), or None when it depends
     on unknown facts: every assignment of the unknown components the verdict
@@ -165,6 +174,6 @@ def assess(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome | None:
         outcome = _decide(edition, filled)
         if found is None:
             found = outcome
-        elif outcome != found:
+        elif essence(outcome) != essence(found):
             return None
     return found
