@@ -28,7 +28,7 @@ from ..load.scheme import existed
 from ..rules.conditions import atoms
 from ..rules.facts import UNKNOWN, act_facts, body_kinds, fields, targets, unknown_sources
 from ..rules.policy import Edition
-from .verdict import Outcome, Truths, assess, decisive_components, essence
+from .verdict import Outcome, Truths, assess, decisive_components, essence, unread
 
 #: The order in which vires asks for facts, by the first keys of a path.
 ASK_ORDER = (
@@ -89,8 +89,9 @@ def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]]) -> 
     counts: dict[tuple, int] = {}
     for target, truths in acts:
         sources = unknown_sources(data, act_facts(data, target))
+        skip = unread(edition, truths)
         for cid, value in truths.items():
-            if value is not None or cid not in decisive:
+            if value is not None or cid not in decisive or cid in skip:
                 continue
             read = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(conditions[cid])}
             for field in read:
