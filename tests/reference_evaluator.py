@@ -414,8 +414,9 @@ def _once(ids):
 
 def decide(edition, acts):
     """The scheme's outcome from each act's (target, two-valued truths),
-    by the doc's precedence. Approvals are `(power/name, body)`; the body of
-    `made` is the maker's kind, given as the act's `maker.kind` fact."""
+    by the doc's precedence. `powers_used` is each act's (target, power);
+    approvals are `(power/name, body)`, the body of `made` being the maker's
+    kind (the act's `maker.kind` fact); each list keeps an id once."""
     decided = [decide_act(edition, t, target) for target, t, _ in acts]
     fired = lambda kind: [r["id"] for r in edition["rules"] if r["effect"]["kind"] == kind
                           and any(t[r["id"]] for _, t, _ in acts)]
@@ -435,14 +436,14 @@ def decide(edition, acts):
     needed, given, steps = [], [], []
     used = []
     if verdict != "ultra_vires":
-        for act, (_, t, maker_kind) in zip(decided, acts):
+        for act, (target, t, maker_kind) in zip(decided, acts):
             pid = act["power"]["id"]
-            used.append(pid)
+            used.append((target, pid))
             for name, body in act["required"]:
                 entry = (f"{pid}/{name}", maker_kind if name == "made" else body)
                 (given if t[f"{pid}/{name}#granted"] else needed).append(entry)
             steps += act["untaken"]
-    return {"verdict": verdict, "decided_by": _once(decided_by), "powers_used": _once(used),
+    return {"verdict": verdict, "decided_by": _once(decided_by), "powers_used": used,
             "approvals_needed": _once(needed), "approvals_given": _once(given), "steps_needed": _once(steps)}
 
 
@@ -660,6 +661,16 @@ def completions(policy, scheme):
     return out
 
 
+def _settling(scheme, cond, acts):
+    """The unknown paths that would settle the fields a condition tests."""
+    paths = set()
+    for _, record, _ in acts:
+        for field in fields_of(cond):
+            if record.get(field) == UNKNOWN or field.split(".")[0] in LISTS:
+                paths.update(_paths_for_field(scheme, field, record))
+    return paths
+
+
 def _rules_true(edition, acts):
     return [r for r in edition["rules"] if any(t[r["id"]] is True for _, _, t in acts)]
 
@@ -670,7 +681,7 @@ def evaluate(policy, scheme):
     `verdict`, `decided_by`, `powers_used`, `approvals_needed`,
     `approvals_given`, `steps_needed` and `findings`; always `possible_risks`
     and `possible_routes` (ids of risks and routes unknown in some act and
-    true in none)."""
+    true in none, each with the set of paths that would settle it)."""
     edition = edition_of(policy, scheme)
     acts = _acts(edition, scheme)
     found = {}
@@ -681,13 +692,14 @@ def evaluate(policy, scheme):
               "determined": len(found) == 1}
     fired = _rules_true(edition, acts)
     for kind, key in (("risk", "possible_risks"), ("route", "possible_routes")):
-        answer[key] = [r["id"] for r in edition["rules"] if r["effect"]["kind"] == kind
-                       and r not in fired and any(t[r["id"]] is None for _, _, t in acts)]
+        answer[key] = {r["id"]: _settling(scheme, r["when"], acts) for r in edition["rules"]
+                       if r["effect"]["kind"] == kind and r not in fired
+                       and any(t[r["id"]] is None for _, _, t in acts)}
     if answer["determined"]:
         outcome = answer["outcomes"][0]
         answer.update(outcome)
         by_effect = [r["id"] for kind in EFFECT_ORDER for r in fired if r["effect"]["kind"] == kind]
-        answer["findings"] = (outcome["powers_used"] if outcome["verdict"] != "ultra_vires" else []) + by_effect
+        answer["findings"] = _once(p for _, p in outcome["powers_used"]) + by_effect
     else:
         answer["verdict"] = "undetermined"
         answer["possible_verdicts"] = sorted({o["verdict"] for o in answer["outcomes"]},
