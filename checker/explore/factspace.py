@@ -162,7 +162,7 @@ class FactSpace:
             for v in (span["from"], span["to"]):
                 if not is_open(v):
                     points.update({add_days(v, -1), v, add_days(v, 1)})
-        inside = sorted(p for p in points if start <= p <= end)
+        inside = sorted(p for p in points if start <= p <= end) or [start]  # an empty period: its start
         return Dimension("date", tuple(((("date",), p),) for p in inside), tuple(inside))
 
     def _levels(self) -> list[str]:
@@ -255,7 +255,7 @@ class FactSpace:
                     labels.append(d)
         return Dimension("effective_to", tuple(values) + ((),), tuple(labels) + ("left out",))
 
-    def _scalar(self, name, spec):
+    def _scalar(self, name, spec) -> Dimension:
         path = tuple(name.split("."))
         named = self._named(name)
         if not named:
