@@ -186,6 +186,8 @@ def value_classes(edition: Edition, data: dict, path: tuple, lifespans: dict) ->
         return [Filled(path, (v,)) for v in values]
     if names[0] == "effective_from":
         return _date_classes(edition, data, path, names)
+    if names[0] == "effective_to":
+        return _end_classes(edition, data, path)
     low, high = (spec or {}).get("min", 0), (spec or {}).get("max", 0)
     integer = (spec or {}).get("type") == "int"
     points = {low, high}
@@ -232,6 +234,17 @@ def _date_classes(edition: Edition, data: dict, path: tuple, names: list[str]) -
         return {"effective_from": v, "timing.month_of_contract_year": facts["timing"]["month_of_contract_year"],
                 "timing.in_year": facts["timing"]["in_year"]}
     groups = _classes_by_atoms(edition, names, sorted(candidates), facts_of)
+    return [Filled(path, (min(g),), tuple((v, v) for v in sorted(g))) for g in sorted(groups, key=min)]
+
+
+def _end_classes(edition: Edition, data: dict, path: tuple) -> list[Filled]:
+    """effective_to: the day before, of and after each date the edition compares it with
+    (the scheme's date when it compares it with none)."""
+    candidates = {data["date"]}
+    for t in _thresholds(edition, ["effective_to"]):
+        if isinstance(t, str):
+            candidates.update({add_days(t, -1), t, add_days(t, 1)})
+    groups = _classes_by_atoms(edition, ["effective_to"], sorted(candidates), lambda v: {"effective_to": v})
     return [Filled(path, (min(g),), tuple((v, v) for v in sorted(g))) for g in sorted(groups, key=min)]
 
 
