@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import shutil
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -184,10 +185,10 @@ def _disagree(scheme, what, got, expected):
             + yaml.safe_dump(scheme, sort_keys=False) + f"checker:   {got}\nreference: {expected}")
 
 
-def compare(scheme):
+def compare(scheme, policy=POLICY, policy_dir=None):
     """Assert that the checker and the reference agree on one scheme."""
-    result = checker.check(scheme)
-    answer = ref.evaluate(POLICY, scheme)
+    result = checker.check(scheme, policy_dir)
+    answer = ref.evaluate(policy, scheme)
     assert result.edition == answer["edition"], _disagree(scheme, "edition", result.edition, answer["edition"])
     if result.verdict != "undetermined":
         outcomes = [(o["verdict"], o["decided_by"]) for o in answer["outcomes"]]
@@ -212,7 +213,7 @@ def compare(scheme):
             filled = scheme
             for g, value in zip(branch.given, values):
                 filled = ref.fill(filled, g.fact, value)
-            for outcome in ref.evaluate(POLICY, filled)["outcomes"]:
+            for outcome in ref.evaluate(policy, filled)["outcomes"]:
                 got = (outcome["verdict"], outcome["decided_by"], ref._once(p for _, p in outcome["powers_used"]))
                 assert got == want, _disagree(
                     scheme, f"branch {[(g.fact, v) for g, v in zip(branch.given, values)]}", want, got)
@@ -230,6 +231,56 @@ def test_every_case_agrees_with_the_reference_evaluator():
         case = ref.read_yaml(path)
         case.pop("expect")
         compare(case)
+
+
+def _scheme(**facts):
+    return {"id": "s", "title": "s", "jurisdiction": "england", "date": "2023-05-01", **facts}
+
+
+def test_a_decision_whose_status_is_unknown_is_split_not_an_internal_error():
+    # the split once replaced the decisions list with a mapping
+    scheme = _scheme(maker={"kind": "icb"}, consultations={"lmc": True},
+                     change={"targets": ["qof"], "instrument": "local_incentive_scheme", "practice_opt_in": True},
+                     decisions=[{"body": {"kind": "icb"}, "status": "unknown"}])
+    assert checker.check(scheme).undetermined.ask[0] == "decisions.0.status"
+    compare(scheme)
+
+
+def test_an_act_beyond_powers_decides_whatever_the_other_act_needs():
+    # once 'undetermined' with one possible verdict: the second act's LMC consultation is unknown
+    scheme = _scheme(maker={"kind": "icb"}, change={"targets": ["global_sum", "local_services"],
+                                                     "instrument": "local_incentive_scheme", "practice_opt_in": True})
+    result = checker.check(scheme)
+    assert (result.verdict, result.decided_by) == ("ultra_vires", ["no-power:global_sum"])
+    compare(scheme)
+
+
+def test_a_maker_left_out_that_no_power_could_use_is_not_undetermined():
+    # once 'undetermined' with one branch and nothing to find out
+    scheme = _scheme(change={"targets": ["qof"], "instrument": "direct_payment_change"})
+    result = checker.check(scheme)
+    assert (result.verdict, result.decided_by) == ("ultra_vires", ["no-power:qof"])
+    compare(scheme)
+
+
+def test_a_policy_comparing_effective_to_splits_on_dates(tmp_path):
+    """No shipped component reads effective_to; the split once filled it with
+    the number 0 (an internal error). A refusal that compares it, checked by
+    both evaluators on schemes with and without it."""
+    folder = tmp_path / "policy"
+    shutil.copytree(REPO / "tests" / "broken_policies" / "period_gap", folder)
+    (folder / "editions" / "england-later.yaml").unlink()
+    edition = folder / "editions" / "england.yaml"
+    edition.write_text(edition.read_text().replace("{field: change.instrument, eq: local_incentive_scheme}",
+                                                   "{field: effective_to, between: [2014-09-01, 2014-12-31]}"))
+    policy = ref.load_policy(folder)
+    base = {"id": "s", "title": "s", "jurisdiction": "england", "date": "2014-08-01", "maker": {"kind": "area_team"},
+            "change": {"targets": ["qof"], "instrument": "local_incentive_scheme", "practice_opt_in": True},
+            "decisions": [{"body": {"kind": k}, "status": "granted", "formality": "formal"}
+                          for k in ("area_team", "nhse_national")]}
+    assert checker.check(base, folder).undetermined.possible_verdicts == ("refused", "valid")
+    for end in (None, "2014-08-31", "2014-09-01", "2014-12-31", "2015-01-01"):
+        compare({**base, "effective_to": end} if end else base, policy, folder)
 
 
 def test_the_reference_evaluator_reads_dates_as_text():
