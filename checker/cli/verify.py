@@ -1,4 +1,4 @@
-"""`vires verify`: every scheme that matters to an edition gets exactly one verdict."""
+"""`vires verify`: every scheme that matters to an edition gets exactly one outcome."""
 from __future__ import annotations
 
 from typing import Optional
