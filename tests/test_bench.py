@@ -17,7 +17,8 @@ FIGURES = [
     r"^cold start: ratio to floor\s+\d+\.\d+x",
     r"^throughput: checker\.check, memos on\s+[\d,]+ checks/s",
     r"^throughput: checker\.check, memos off\s+[\d,]+ checks/s",
-    r"^throughput: reference",
+    r"^throughput: reference \(tests/reference_evaluator\.py\)\s+[\d,]+ checks/s",
+    r"^reference gives vires' answer\s+(\d+) of \1 schemes",  # on every scheme of the library
     r"^memory: [\d,]+ checks, resident at the end\s+[\d.]+ MB",
     r"^memory: [\d,]+ checks, peak resident\s+[\d.]+ MB",
 ]

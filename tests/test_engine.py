@@ -5,6 +5,7 @@ against a reference is tests/test_truths.py's; the limits are
 tests/test_limits.py's."""
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -16,13 +17,16 @@ import pytest
 from checker.evaluate.checker import checker_for
 from checker.rules import compile as plan
 from checker.rules import engine as eng
-from checker.rules.facts import UNKNOWN, scheme_facts
+import reference_evaluator as ref
+from checker.rules.facts import UNKNOWN, act_facts, targets
 from checker.rules.policy import Component, read_policy
 from conftest import CASES, REPO, run_vires
 
-BASE = {"id": "t", "title": "t", "jurisdiction": "england", "date": "2016-01-10",
-        "proposers": [{"kind": "ccg", "co_commissioning": "delegated"}],
-        "change": {"target": "qof", "instrument": "local_incentive_scheme"}}
+BASE = {"id": "t", "title": "t", "jurisdiction": "england", "date": "2016-01-10", "effective_from": "2016-01-10",
+        "requested_by": [{"kind": "ccg", "co_commissioning": "delegated"}],
+        "maker": {"kind": "ccg", "co_commissioning": "delegated"},
+        "consultations": {"lmc": False},
+        "change": {"targets": ["qof"], "instrument": "local_incentive_scheme", "share_of_points": 0}}
 
 
 def write_tiny_policy(tmp_path, rules_yaml) -> None:
@@ -57,7 +61,7 @@ RULES = "".join([
     rule("not-lmc", "{not: {field: consultations.lmc, eq: true}}"),
     rule("not-between", "{not: {field: date, between: [2016-01-01, 2016-01-31]}}"),
     rule("not-in", "{not: {field: change.instrument, in: [local_incentive_scheme, local_variation]}}"),
-    rule("delegated", "{some: proposers, where: {all: [{field: kind, eq: ccg}, {field: co_commissioning, eq: delegated}]}}"),
+    rule("delegated", "{some: requested_by, where: {all: [{field: kind, eq: ccg}, {field: co_commissioning, eq: delegated}]}}"),
     rule("late", "{field: timing.month_of_contract_year, ge: 10}"),
     rule("share", "{field: change.share_of_points, gt: 0}"),
 ])
@@ -71,7 +75,9 @@ def engine(tmp_path):
 
 
 def facts_of(**changes):
-    return scheme_facts({**BASE, **changes})
+    """The facts of the first act of BASE with some of its top-level facts replaced."""
+    scheme = {**BASE, **changes}
+    return act_facts(scheme, targets(scheme)[0])
 
 
 def fired(engine, **changes):
@@ -98,13 +104,16 @@ def test_quantifiers_over_items(engine):
     assert "some-refused" in got and "none-refused" not in got
     # the informal grant makes the any(...) hold for one item
     assert "none-mixed" not in got
-    got = fired(engine, decisions=[{"body": {"kind": "nhse_region"}, "status": "granted"}])
+    got = fired(engine, decisions=[{"body": {"kind": "nhse_region"}, "status": "granted", "formality": "formal"}])
     assert "none-mixed" in got
+    # a formality left out is not known: the any(...) may hold, so none(...) is unknown, not true
+    got = truths(engine, facts_of(decisions=[{"body": {"kind": "nhse_region"}, "status": "granted"}]))
+    assert got["none-mixed"] is None
 
 
 def test_negation_is_pushed_down_correctly(engine):
     got = fired(engine, date="2016-02-01", consultations={"lmc": True},
-                change={"target": "qof", "instrument": "local_enhanced_service"})
+                change={"targets": ["qof"], "instrument": "local_enhanced_service", "share_of_points": 0})
     assert {"not-between", "not-in"} <= got
     assert "not-lmc" not in got
 
@@ -165,27 +174,35 @@ def test_the_memo_remembers_truths_and_gives_a_fresh_dict_each_time(tmp_path, mo
         assert len(calls) == 2
 
 
-# -- every case of the library: what fired before the engine drove the core ---
+# -- every case of the library: the engine against the reference's Kleene truth ---
 
-BEFORE = json.loads((REPO / "tests" / "fired_before_core_engine.json").read_text())
+REFERENCE = ref.load_policy(REPO / "policy")
 
 
 @pytest.fixture(scope="module")
 def library():
+    """Each act of each case: (edition, the checker's facts, the reference's truths)."""
     checker = checker_for()
     out = {}
     for path in sorted(CASES.glob("*.yaml")):
         scheme = checker.load(path)
-        out[path.name] = (checker.edition_for(scheme).id, scheme_facts(scheme.data))
+        edition = ref.edition_of(REFERENCE, scheme.data)
+        for target in targets(scheme.data):
+            truths = ref.truths(edition, ref.facts(scheme.data, target))
+            out[f"{path.name}#{target}"] = (checker.edition_for(scheme).id, act_facts(scheme.data, target), truths)
     return out
 
 
-def test_every_case_fires_what_the_host_engine_fired(library):
-    """tests/fired_before_core_engine.json: RuleEngine.fired at 2e1635b, durable's Python host."""
-    assert set(library) == set(BEFORE)
+def test_every_case_gives_the_reference_evaluators_truths(library):
+    """The engine's truth of every component of every act of the case library
+    is the one tests/reference_evaluator.py gives from docs/policy-format.md
+    (which also names a `when` or a `#needed` the policy leaves out: true)."""
     with eng.RuleEngine(checker_for().policy) as engine:
-        for name, (edition, facts) in library.items():
-            assert (edition, engine.fired(edition, facts)) == (BEFORE[name]["edition"], BEFORE[name]["fired"]), name
+        for name, (edition, facts, expected) in library.items():
+            got = engine.truths(edition, facts)
+            assert got == {c: expected[c] for c in got}, name
+            assert all(expected[c] is True for c in set(expected) - set(got)), name
+    assert any(None in t.values() for _, _, t in library.values())  # the library has unknowns
 
 
 def _unknown_variants(facts):
@@ -218,7 +235,7 @@ def test_making_a_fact_unknown_never_flips_a_truth_on_the_case_library(library):
     unknown, never one into the other; and it does turn some into unknown."""
     became_unknown = 0
     with eng.RuleEngine(checker_for().policy) as engine:
-        for name, (edition, facts) in library.items():
+        for name, (edition, facts, _) in library.items():
             known = engine.truths(edition, facts)
             for where, variant in _unknown_variants(facts):
                 got = engine.truths(edition, variant)
@@ -341,11 +358,28 @@ def test_other_creation_errors_are_not_retried(tmp_path, monkeypatch):
     assert flaky.calls == 1
 
 
-def test_the_rewrite_of_quantifiers_prevents_error_102():
+def _quantifier_stress_policy(tmp_path):
+    """An edition of 42 risks quantifying over decisions with several item
+    signatures each: enough of durable's item $or tests for the control to
+    meet error 102 every run (the shipped policy alone has too few)."""
+    rules = []
+    statuses = ["granted", "refused", "pending", "not_sought"]
+    for n in (1, 2, 3):
+        for combo in itertools.combinations(statuses, n):
+            for kind in ("gpc", "lmc", "ccg"):
+                rules.append(rule(f"q{len(rules)}", "{some: decisions, where: {all: [{field: status, in: ["
+                                  + ", ".join(combo) + f"]}}, {{field: body, ne: {kind}}}]}}}}"))
+    write_tiny_policy(tmp_path, "".join(rules))
+    return tmp_path
+
+
+def test_the_rewrite_of_quantifiers_prevents_error_102(tmp_path):
     """Under MALLOC_PERTURB_, fresh heap bytes are 0x09 or 0x0C, the values
-    durable's uninitialised read turns into error 102. Every shipped edition,
-    both forms, created repeatedly: no failure. The control, compiled
-    without the closing test, fails (so the test can see the error)."""
+    durable's uninitialised read turns into error 102. Every shipped edition
+    and a stress edition, both forms, created repeatedly: no failure. The
+    control, compiled without the closing test, fails (so the test can see
+    the error)."""
+    stress = _quantifier_stress_policy(tmp_path)
     script = textwrap.dedent("""
         import sys
         import durable_rules_engine as core
@@ -356,7 +390,7 @@ def test_the_rewrite_of_quantifiers_prevents_error_102():
                                              else {key: values[0]})
         failures = total = 0
         for round in range(4):
-            for edition in load_policy().editions:
+            for edition in load_policy().editions + load_policy(sys.argv[2]).editions:
                 for form in C.FORMS:
                     for part in C.plan_edition(edition, form).rulesets:
                         total += 1
@@ -368,7 +402,7 @@ def test_the_rewrite_of_quantifiers_prevents_error_102():
     """)
     for perturb in ("246", "243"):  # fresh bytes 0x09 and 0x0C
         env = {**dict(__import__("os").environ), "MALLOC_PERTURB_": perturb, "VIRES_NO_CACHE": "1"}
-        runs = {variant: subprocess.run([sys.executable, "-c", script, variant], capture_output=True,
+        runs = {variant: subprocess.run([sys.executable, "-c", script, variant, str(stress)], capture_output=True,
                                         text=True, timeout=120, env=env, cwd=REPO)
                 for variant in ("fixed", "unfixed")}
         for proc in runs.values():
@@ -438,7 +472,7 @@ def test_rulesets_created_and_closed_over_and_over_do_not_hold_memory():
 def test_floats_reach_durable_without_exponents(engine, share, holds):
     """durable's parser reads an exponent only after a fraction: json's 1e-05
     was error 204, and `vires check` exited 3 on a valid scheme."""
-    got = fired(engine, change={"target": "qof", "instrument": "local_incentive_scheme",
+    got = fired(engine, change={"targets": ["qof"], "instrument": "local_incentive_scheme",
                                 "share_of_points": share})
     assert ("share" in got) == holds
 
@@ -475,7 +509,7 @@ def test_eight_threads_get_the_serial_truths_with_and_without_unknowns(library):
     """One lock around each check's call sequence (a shared session without it
     segfaulted, 2 runs of 2, in the research before this engine)."""
     records = []
-    for edition, facts in library.values():
+    for edition, facts, _ in library.values():
         records.append((edition, facts))
         for _, variant in list(_unknown_variants(facts))[:3]:
             records.append((edition, variant))
@@ -535,7 +569,9 @@ def test_the_guard_sees_a_changed_drain(monkeypatch):
         eng.check_core_api()
 
 
-def test_components_are_one_per_rule_in_policy_order():
+def test_components_are_each_powers_then_one_per_rule_in_policy_order():
     edition = checker_for().policy.edition("england-2015")
-    assert edition.components == tuple(Component(r.id, r.when) for r in edition.rules)
-    assert edition.components[0].when is edition.rules[0].when
+    powers = tuple(c for p in edition.powers for c in p.components())
+    assert edition.components == powers + tuple(Component(r.id, r.when) for r in edition.rules)
+    assert edition.components[len(powers)].when is edition.rules[0].when
+    assert [c.id for c in powers[:3]] == [f"{edition.powers[0].id}#{x}" for x in ("holder", "instrument", "target")]

@@ -30,8 +30,7 @@ COMMANDS = {
     "test": "Run the cases: each must give its expected verdict, findings and approvals.",
     "docs": "Generate the case library and powers model documents from the cases and the policy.",
     "fix": "The smallest sets of changes that make a scheme valid.",
-    "lint": "Lint the policy: missing or unknown parts, powers no scheme can use, parts of the contract no power "
-            "covers, rules that never fire or never decide, period gaps.",
+    "lint": "Lint the policy: missing or unknown parts, unusable powers, unreachable targets, dead rules, period gaps.",
     "new": "Build a scheme file by answering plain questions, then check it.",
     "precedents": "The nearest cases in the library, their outcome and the differences that matter.",
     "report": "A one-page briefing: the scheme, the verdict and the power it rests on or why not, who must "

@@ -1,4 +1,4 @@
-"""`vires verify`: every scheme that matters to an edition gets exactly one verdict."""
+"""`vires verify`: every scheme that matters to an edition gets exactly one outcome."""
 from __future__ import annotations
 
 from typing import Optional
@@ -19,7 +19,7 @@ def verify(
                                        show_default=False),
     policy: Optional[str] = PolicyOption,
 ):
-    """Check every combination of the values the rules distinguish: one verdict each, no engine error."""
+    """Check every combination of the values the powers and rules distinguish: one outcome each, no error."""
     from ..diagnostics import Diagnostic, did_you_mean
     from ..reporters.verify import render_verify, render_verify_json
     from ..rules.policy import load_policy

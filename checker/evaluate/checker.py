@@ -50,7 +50,12 @@ class Checker:
             result = determined(edition, scheme.data, acts, outcome)
         else:
             resolution = resolve(edition, scheme.data, evaluate, self.policy.lifespans)
-            result = undetermined(edition, scheme.data, acts, resolution)
+            only = resolution.branches[0] if len(resolution.branches) == 1 else None
+            if only is not None and not only.given and resolution.complete:
+                # every value of every fact split on gave one outcome: it does not depend on them
+                result = determined(edition, scheme.data, acts, only.outcome)
+            else:
+                result = undetermined(edition, scheme.data, acts, resolution)
         result.file = scheme.file
         return result
 

@@ -28,7 +28,7 @@ from ..load.scheme import existed
 from ..rules.conditions import atoms
 from ..rules.facts import UNKNOWN, act_facts, body_kinds, fields, targets, unknown_sources
 from ..rules.policy import Edition
-from .verdict import Outcome, Truths, assess, decisive_components
+from .verdict import Outcome, Truths, assess, decisive_components, essence, unread
 
 #: The order in which vires asks for facts, by the first keys of a path.
 ASK_ORDER = (
@@ -89,8 +89,9 @@ def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]]) -> 
     counts: dict[tuple, int] = {}
     for target, truths in acts:
         sources = unknown_sources(data, act_facts(data, target))
+        skip = unread(edition, truths)
         for cid, value in truths.items():
-            if value is not None or cid not in decisive:
+            if value is not None or cid not in decisive or cid in skip:
                 continue
             read = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(conditions[cid])}
             for field in read:
@@ -109,7 +110,7 @@ def fill(data: dict, path: tuple, value) -> dict:
         if isinstance(node, list):
             node = node[int(part)]
         else:
-            if not isinstance(node.get(part), dict):
+            if not isinstance(node.get(part), (dict, list)):  # keep a list: decisions.1.status
                 node[part] = {}
             node = node[part]
     if isinstance(node, list):
@@ -185,6 +186,8 @@ def value_classes(edition: Edition, data: dict, path: tuple, lifespans: dict) ->
         return [Filled(path, (v,)) for v in values]
     if names[0] == "effective_from":
         return _date_classes(edition, data, path, names)
+    if names[0] == "effective_to":
+        return _end_classes(edition, data, path)
     low, high = (spec or {}).get("min", 0), (spec or {}).get("max", 0)
     integer = (spec or {}).get("type") == "int"
     points = {low, high}
@@ -234,6 +237,17 @@ def _date_classes(edition: Edition, data: dict, path: tuple, names: list[str]) -
     return [Filled(path, (min(g),), tuple((v, v) for v in sorted(g))) for g in sorted(groups, key=min)]
 
 
+def _end_classes(edition: Edition, data: dict, path: tuple) -> list[Filled]:
+    """effective_to: the day before, of and after each date the edition compares it with
+    (the scheme's date when it compares it with none)."""
+    candidates = {data["date"]}
+    for t in _thresholds(edition, ["effective_to"]):
+        if isinstance(t, str):
+            candidates.update({add_days(t, -1), t, add_days(t, 1)})
+    groups = _classes_by_atoms(edition, ["effective_to"], sorted(candidates), lambda v: {"effective_to": v})
+    return [Filled(path, (min(g),), tuple((v, v) for v in sorted(g))) for g in sorted(groups, key=min)]
+
+
 def resolve(edition: Edition, data: dict, evaluate: Callable[[dict], Truths],
             lifespans: dict) -> Resolution:
     """Every outcome of a scheme whose verdict depends on unknown facts."""
@@ -268,7 +282,7 @@ def _merge(children: list[list[Leaf]]) -> list[Leaf]:
     for branches in children:
         if len(branches) == 1:
             leaf = branches[0]
-            twin = next((i for i, b in enumerate(out) if b.outcome == leaf.outcome
+            twin = next((i for i, b in enumerate(out) if essence(b.outcome) == essence(leaf.outcome)
                          and b.given[:-1] == leaf.given[:-1] and b.given and leaf.given
                          and b.given[-1].path == leaf.given[-1].path), None)
             if twin is not None:

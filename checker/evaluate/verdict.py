@@ -141,10 +141,39 @@ def decisive_components(edition: Edition) -> list[str]:
     return out + [r.id for r in edition.rules if r.effect in DECISIVE]
 
 
+def unread(edition: Edition, t: Truths) -> set[str]:
+    """The components the verdict cannot read in one act, whatever their truth:
+    all but the holder, instrument, target and when of a power one of those is
+    false of (it is no candidate), and the grant and refusal of an approval
+    surely not needed."""
+    out: set[str] = set()
+    for power in edition.powers:
+        if any(t.get(f"{power.id}#{c}", True) is False for c in ("holder", "instrument", "target", "when")):
+            out.update(p.id for p in power.limits + power.steps)
+            out.update(f"{a.id}#{x}" for a in power.approvals for x in ("needed", "granted", "refused"))
+            continue
+        out.update(f"{a.id}#{x}" for a in power.approvals if t.get(f"{a.id}#needed", True) is False
+                   for x in ("granted", "refused"))
+    return out
+
+
 def unknown_components(edition: Edition, acts: list[tuple[str, Truths]]) -> list[tuple[int, str]]:
     """The (act index, component id) pairs the verdict reads whose truth is unknown."""
     decisive = decisive_components(edition)
-    return [(i, c) for i, (_, t) in enumerate(acts) for c in decisive if t.get(c, True) is None]
+    out = []
+    for i, (_, t) in enumerate(acts):
+        skip = unread(edition, t)
+        out += [(i, c) for c in decisive if t.get(c, True) is None and c not in skip]
+    return out
+
+
+def essence(outcome: Outcome) -> tuple:
+    """What two outcomes must share to be the same answer (docs/policy-format.md,
+    "Unknowns"): the verdict, ``decided_by``, and unless ultra vires each act's
+    power used with its approvals and steps; not how an act that decides nothing stands."""
+    used = () if outcome.verdict == "ultra_vires" else tuple(
+        (a.target, a.power, a.needed, a.given, a.steps) for a in outcome.acts)
+    return outcome.verdict, outcome.decided_by, used
 
 
 def assess(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome | None:
@@ -165,6 +194,6 @@ def assess(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome | None:
         outcome = _decide(edition, filled)
         if found is None:
             found = outcome
-        elif outcome != found:
+        elif essence(outcome) != essence(found):
             return None
     return found
