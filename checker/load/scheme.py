@@ -97,7 +97,9 @@ def existed_during(lifespans, kind: str, start: str, end: str) -> bool:
 
 
 def _bodies(data):
-    for key in ("proposers", "parties"):
+    if isinstance(data.get("maker"), dict):  # 'unknown' names no body
+        yield ("maker",), data["maker"], data["date"]
+    for key in ("requested_by", "parties"):
         for i, body in enumerate(data.get(key, [])):
             yield (key, i), body, data["date"]
     for key in ("decisions", "objections"):
