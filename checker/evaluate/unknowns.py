@@ -109,7 +109,7 @@ def fill(data: dict, path: tuple, value) -> dict:
         if isinstance(node, list):
             node = node[int(part)]
         else:
-            if not isinstance(node.get(part), dict):
+            if not isinstance(node.get(part), (dict, list)):  # a list of decisions stays one
                 node[part] = {}
             node = node[part]
     if isinstance(node, list):
