@@ -220,14 +220,16 @@ class EditionProver:
         solver.push()
         try:
             solver.add(as_bool(goal, self.ctx))
+            if not self._check(solver, *assume):  # no model at all: no core to minimise
+                return None
             active = list(self.preferences if preferences is None else preferences)
             while True:
                 if self._check(solver, *assume, *active):
                     return solver.model()
                 core = {c.get_id() for c in solver.unsat_core()}
                 kept = [p for p in active if p.get_id() not in core]
-                if len(kept) == len(active):  # the goal has no model, whatever is preferred
-                    return None
+                if len(kept) == len(active):  # cannot be: the goal alone had a model
+                    raise SolverGaveUp(f"{self.edition.id}: an unsatisfiable core without a preference")
                 active = kept
         finally:
             solver.pop()
@@ -253,7 +255,7 @@ class EditionProver:
             p for p, e in result.used.items() if true(e)))
 
     def find(self, expr, what: str) -> Witness | None:
-        """A readable witness of a scheme, with every decisive truth known, for which ``expr`` holds."""
+        """A readable witness of a definite scheme for which ``expr`` holds."""
         model = self._solve(expr, self.definite)
         return None if model is None else self._witness(model, what)
 
