@@ -180,7 +180,7 @@ class EditionProver:
         self.ctx = z3.Context()  # the prover's own: what ran before in this process changes nothing
         self.record = Record(edition, lifespans, "r", self.slots, ctx=self.ctx)
         self.verdict = verdict(self.record)
-        self.solver = _solver(self.ctx)
+        self.solver = z3.Solver(ctx=self.ctx)
         self.solver.add(*self.record.constraints)
         self._names = itertools.count()
         self.definite = self._track(definite(self.record))
@@ -223,14 +223,14 @@ class EditionProver:
             if not self._check(solver, *assume):  # no model at all: no core to minimise
                 return None
             active = list(self.preferences if preferences is None else preferences)
-            while True:
+            while True:  # give up, one at a time, the first preference each conflict names
                 if self._check(solver, *assume, *active):
                     return solver.model()
                 core = {c.get_id() for c in solver.unsat_core()}
-                kept = [p for p in active if p.get_id() not in core]
-                if len(kept) == len(active):  # cannot be: the goal alone had a model
+                drop = next((p for p in active if p.get_id() in core), None)
+                if drop is None:  # cannot be: the goal alone had a model
                     raise SolverGaveUp(f"{self.edition.id}: an unsatisfiable core without a preference")
-                active = kept
+                active.remove(drop)
         finally:
             solver.pop()
 
@@ -318,7 +318,7 @@ class EditionProver:
         """The record, a complete record that fills in its unknown facts, and a solver that holds both."""
         if self._pair is None:
             full = Record(self.edition, self.lifespans, "c", self.slots, complete=True, ctx=self.ctx)
-            solver = _solver(self.ctx)
+            solver = z3.Solver(ctx=self.ctx)
             solver.add(*self.record.constraints, *full.constraints, *completes(full, self.record))
             self._pair = (full, verdict(full), solver, self._preferences(self.record, solver))
         return self._pair
@@ -495,12 +495,6 @@ class EditionProver:
             return Judgement(tuple(v for v in VERDICTS if self._holds(result.is_[v], solver=solver)))
         finally:
             solver.pop()
-
-
-def _solver(ctx):
-    solver = z3.Solver(ctx=ctx)
-    solver.set("core.minimize", True)  # a witness gives up only the preferences it must
-    return solver
 
 
 def _exactly_one(xs):
