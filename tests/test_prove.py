@@ -26,8 +26,9 @@ from checker.evaluate.checker import Checker
 from checker.load.scheme import existed
 from checker.rules.facts import fields
 from checker.rules.policy import load_policy
-from checker.trust import encode
-from checker.trust.prove import CASE_SLOTS, EditionProver, prove_policy
+from checker.trust import encode, outcome
+from checker.trust.prove import CASE_SLOTS, prove_policy
+from checker.trust.prover import EditionProver
 from conftest import CASES, REPO, run_vires, sh_commands
 
 BROKEN = REPO / "tests" / "prove_broken"
@@ -363,7 +364,7 @@ def test_an_unsound_encoding_fails_unknown_is_sound(shipped):
 def test_the_encoding_and_the_engine_try_as_many_unknowns():
     from checker.evaluate.verdict import MAX_UNKNOWN
 
-    assert encode.MAX_UNKNOWN == MAX_UNKNOWN == 12  # policy-format.md: "up to 12 of them"
+    assert outcome.MAX_UNKNOWN == MAX_UNKNOWN == 12  # policy-format.md: "up to 12 of them"
 
 
 def test_the_slot_bound_counts_quantifiers_and_standings(shipped):
