@@ -14,10 +14,10 @@ import threading
 
 import pytest
 
+import reference_evaluator as ref
 from checker.evaluate.checker import checker_for
 from checker.rules import compile as plan
 from checker.rules import engine as eng
-import reference_evaluator as ref
 from checker.rules.facts import UNKNOWN, act_facts, targets
 from checker.rules.policy import Component, read_policy
 from conftest import CASES, REPO, run_vires

@@ -46,7 +46,7 @@ def run_case(checker, case: Case) -> Outcome:
         failures.append(("decided by", sorted(expect["decided_by"]), sorted(result.decided_by)))
     missing = [r for r in expect.get("findings", []) if r not in result.finding_ids()]
     if missing:
-        notes = [r if any(x.id == r for x in edition.rules + edition.powers) else  # type: ignore[operator]
+        notes = [r if any(x.id == r for x in edition.rules + edition.powers) else
                  f"{r} (not a power or rule of {edition.id})" for r in missing]
         failures.append(("missing findings", notes, []))
     undetermined = result.undetermined
@@ -109,7 +109,7 @@ def coverage(policy, outcomes: list[Outcome]) -> list[Uncovered]:
     covered = set().union(*(o.asserted_rules() for o in outcomes)) if outcomes else set()
     rules: dict = {}
     for edition in policy.editions:
-        for rule in edition.powers + edition.rules:  # type: ignore[operator]
+        for rule in edition.powers + edition.rules:
             rules.setdefault(rule.id, (rule, []))[1].append(edition.id)
     return [Uncovered(rid, rule.statement, rule.file, rule.line, tuple(eds))
             for rid, (rule, eds) in sorted(rules.items()) if rid not in covered]

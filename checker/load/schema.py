@@ -68,7 +68,7 @@ def _node(path: tuple) -> dict | None:
         node = _step(node, part, schema) if node is not None else None
         if node is None:
             return None
-    return _resolve(node, schema)
+    return _resolve(node, schema) if node is not None else None
 
 
 def unwrap(node: dict) -> tuple[dict, bool]:

@@ -272,7 +272,7 @@ def over_limits(edition: Edition) -> list[Diagnostic]:
     out = []
     for problem in check_budget(edition):
         owner = (problem.component or "").split("#")[0].split("/")[0]
-        found = next((x for x in edition.rules + edition.powers if x.id == owner), None)  # type: ignore[operator]
+        found = next((x for x in edition.rules + edition.powers if x.id == owner), None)
         file, line = (found.file, found.line) if found else (edition.file, 1)
         out.append(Diagnostic("policy.over_limit", problem.message(), file, line, 1, hint=(
             "split the condition into several, or test fewer values in it")))
@@ -450,7 +450,7 @@ def _edition(entry, commons, problems) -> Edition | None:
             roles.update(_roles(common))
     roles.update(_roles(doc))  # the edition's own words win over a shared set's
     seen: dict[str, str] = {}
-    for item in powers + rules:  # type: ignore[operator]
+    for item in powers + rules:
         if item.id in seen:
             problems.append(Diagnostic(
                 "policy.duplicate_id", f"the id '{item.id}' is used twice in edition "
