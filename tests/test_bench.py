@@ -1,5 +1,5 @@
-"""`bench/run.py --smoke` runs and prints every figure docs/performance.md
-explains. Figures are not asserted against targets: timings belong to the
+"""`bench/run.py --smoke` and `bench/engine.py --smoke` run and print every
+figure docs/performance.md explains. Figures are not asserted against targets: timings belong to the
 benchmark, not to unit tests on a shared machine."""
 from __future__ import annotations
 
@@ -17,20 +17,40 @@ FIGURES = [
     r"^cold start: ratio to floor\s+\d+\.\d+x",
     r"^throughput: checker\.check, memos on\s+[\d,]+ checks/s",
     r"^throughput: checker\.check, memos off\s+[\d,]+ checks/s",
-    r"^throughput: reference",
+    r"^throughput: reference \(tests/reference_evaluator\.py\)\s+[\d,]+ checks/s",
+    r"^reference gives vires' answer\s+(\d+) of \1 schemes",  # on every scheme of the library
     r"^memory: [\d,]+ checks, resident at the end\s+[\d.]+ MB",
     r"^memory: [\d,]+ checks, peak resident\s+[\d.]+ MB",
 ]
 
 
-def test_smoke_run_prints_every_figure():
-    proc = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--smoke"], cwd=REPO,
+def smoke_run_prints(script: str, figures: list[str]) -> None:
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / script), "--smoke"], cwd=REPO,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    for figure in FIGURES:
+    for figure in figures:
         assert re.search(figure, proc.stdout, re.MULTILINE), f"missing {figure!r} in:\n{proc.stdout}"
+
+
+def test_smoke_run_prints_every_figure():
+    smoke_run_prints("run.py", FIGURES)
 
 
 def test_benchmark_is_documented_with_its_command():
     doc = (REPO / "docs" / "performance.md").read_text()
     assert "bench/run.py" in doc and "--smoke" in doc
+
+
+ENGINE_FIGURES = [
+    r"^engine: host\s+[\d,]+ checks/s \([\d,]+ us mean\), p99 [\d,]+ us",
+    r"^engine: core\s+[\d,]+ checks/s",
+    r"^engine: core, unknowns\s+[\d,]+ checks/s",
+    r"^host and core fire the same rules\s+yes",
+    r"^memory: host, [\d,]+ checks\s+[\d.]+ MB after warm-up",
+    r"^memory: core, [\d,]+ checks\s+[\d.]+ MB after warm-up",
+]
+
+
+def test_engine_benchmark_smoke_run_prints_every_figure():
+    smoke_run_prints("engine.py", ENGINE_FIGURES)
+    assert "bench/engine.py" in (REPO / "docs" / "performance.md").read_text()

@@ -10,7 +10,7 @@ import yaml
 
 from checker.evaluate.cases import coverage, run_case, run_cases
 from checker.evaluate.checker import checker_for
-from checker.evaluate.result import VERDICTS
+from checker.evaluate.result import OUTCOMES, VERDICTS
 from checker.load.casefile import load_case
 from checker.load.schema import load_schema
 from checker.reporters.cases import render_failure
@@ -75,18 +75,21 @@ def test_library_covers_every_policy_rule(checker):
     assert coverage(checker.policy, outcomes) == []
 
 
-def test_coverage_counts_every_rule_in_the_policy_files(checker):
-    """Coverage is over every rule written in policy/ (editions and common
-    files), read here independently of the loader."""
+def test_coverage_counts_every_power_and_rule_in_the_policy_files(checker):
+    """Coverage is over every power and rule written in policy/ (editions and
+    common files), read here independently of the loader."""
     written = set()
     for path in (REPO / "policy").glob("*/*.yaml"):
-        written |= {r["id"] for r in (yaml.safe_load(path.read_text()) or {}).get("rules", [])}
+        data = yaml.safe_load(path.read_text()) or {}
+        written |= {x["id"] for x in data.get("rules", []) + data.get("powers", [])}
     uncovered = {u.rule for u in coverage(checker.policy, [])}
     assert uncovered == written
 
 
 def test_case_schema_verdicts_are_the_checkers():
-    assert load_schema("case")["properties"]["expect"]["properties"]["verdict"]["enum"] == list(VERDICTS)
+    expect = load_schema("case")["properties"]["expect"]["properties"]
+    assert expect["verdict"]["enum"] == list(OUTCOMES)
+    assert expect["possible_verdicts"]["items"]["enum"] == list(VERDICTS)
 
 
 # --- vires test ------------------------------------------------------------
@@ -115,19 +118,20 @@ def test_wrong_expectation_fails_readably(tmp_path):
     out = proc.stdout
     assert f"FAIL {bad}" in out
     assert "verdict: expected valid, got ultra_vires" in out
-    assert "findings that fired:" in out and "- eng15.ccg-cannot-change-qof (ultra_vires)" in out
+    assert "verdict given: ultra_vires, decided by [no-power:qof]" in out
+    assert "findings that fired:" in out and "- risk.informal-approval (risk)" in out
     assert "1 cases: 0 passed, 1 failed" in out
 
 
 def test_missing_finding_and_wrong_approvals_are_reported(tmp_path):
     bad = _copy(tmp_path, "somerset-2014-first-phase", "approvals_needed: [nhse_national]",
                 "approvals_needed: [area_team]")
-    bad.write_text(bad.read_text().replace("findings: [eng13.national-sign-off,",
-                                           "findings: [eng13.board-pause-2014-15, eng15.ccg-cannot-change-qof,"))
+    bad.write_text(bad.read_text().replace("findings: [eng13.area-team-local-scheme,",
+                                           "findings: [eng13.board-pause-2014-15, eng15.region-local-scheme,"))
     proc = run_vires("test", bad)
     assert proc.returncode == 1
-    assert "expected among them [eng13.board-pause-2014-15, eng15.ccg-cannot-change-qof (not a rule of england-2013)]" \
-        in proc.stdout
+    assert ("expected among them [eng13.board-pause-2014-15, eng15.region-local-scheme (not a power or rule of "
+            "england-2013)]") in proc.stdout
     assert "approvals needed: expected [area_team], got [nhse_national]" in proc.stdout
 
 
@@ -145,8 +149,10 @@ def test_case_without_expect_is_an_error_not_a_pass(tmp_path):
 @pytest.mark.parametrize("old, new, code, hint", [
     ("verdict: pending", "verdict: maybe", "case.bad_value", "expected one of"),
     ("verdict: pending", "verdikt: pending", "case.unknown_field", "did you mean 'verdict'?"),
-    ("findings: [eng13.area-team-agreement,", "findings: [eng13.area-team-agreemnt,", "case.unknown_rule",
-     "did you mean 'eng13.area-team-agreement'?"),
+    ("findings: [eng13.area-team-local-scheme,", "findings: [eng13.area-team-local-schem,", "case.unknown_rule",
+     "did you mean 'eng13.area-team-local-scheme'?"),
+    ("decided_by: [eng13.area-team-local-scheme/made,", "decided_by: [eng13.area-team-local-scheme/mad,",
+     "case.unknown_rule", "did you mean 'eng13.area-team-local-scheme/made'?"),
     ("approvals_needed: [area_team,", "approvals_needed: [area_teams,", "case.bad_value",
      "did you mean 'area_team'?"),
     ("  findings: [", "  findings: ", "case.", ""),
@@ -189,7 +195,7 @@ def test_coverage_of_a_subset_lists_the_uncovered_rules_and_exits_1():
     assert proc.returncode == 1
     assert "1 cases: 1 passed, 0 failed" in proc.stdout
     assert "eng13.board-pause-2014-15  (policy/editions/england-2013.yaml:" in proc.stdout
-    assert "eng15.ccg-cannot-change-qof " not in proc.stdout
+    assert "eng15.route-national-agreement " not in proc.stdout  # Leeds asserts it
 
 
 def test_json_report_is_byte_stable():
@@ -233,9 +239,38 @@ def test_docs_have_a_section_per_case_rule_and_edition(checker):
     for path in CASE_FILES:
         assert f'<a id="{path.stem}"></a>' in cases_md
     for edition in checker.policy.editions:
-        assert f'<a id="{edition.id}"></a>' in model_md
-        for rule in edition.rules:
-            assert f'<a id="{rule.id}"></a>' in model_md
-            assert " ".join(rule.statement.split()) in model_md
+        section = model_md[model_md.index(f'<a id="{edition.id}"></a>'):]
+        table = section[section.index("### Who may change what"):].split("\n\n")[1]
+        for item in edition.rules + edition.powers:
+            assert f'<a id="{item.id}"></a>' in model_md
+            assert " ".join(item.statement.split()) in model_md
+        # The negotiator's table: one row per power, with its holder and basis.
+        rows = [line for line in table.splitlines() if line.startswith("| ") and "](#" in line]
+        assert [r.split("[`")[1].split("`]")[0] for r in rows] == [p.id for p in edition.powers]
+        for row, power in zip(rows, edition.powers):
+            assert " ".join(power.basis.split()) in row
     leeds = cases_md[cases_md.index('<a id="leeds-2017">'):]
-    assert "**Verdict: ULTRA VIRES" in leeds and "`eng15.ccg-cannot-change-qof`" in leeds
+    assert "**Verdict: ULTRA VIRES" in leeds and "`no-power:qof` (no power covers it)" in leeds
+    assert "**Requested by:** Leeds LMC" in leeds and "**Made by:** NHS Leeds North" in leeds
+    unstated = cases_md[cases_md.index('<a id="hypothetical-icb-scheme-opt-in-unstated-2026">'):]
+    assert "Find out first: `change.practice_opt_in`" in unstated.split("<a id=")[1]
+
+
+def test_model_table_shows_ccg_levels_in_the_holder():
+    model_md = (REPO / "docs" / "model.md").read_text()
+    row = next(line for line in model_md.splitlines() if "[`eng15.delegated-ccg-local-scheme`]" in line
+               and line.startswith("| "))
+    assert row.startswith("| Clinical commissioning group (CCG), with delegated commissioning (level 3) |")
+
+
+def test_an_undetermined_case_says_what_to_find_out_passing_or_failing(tmp_path):
+    name = "hypothetical-icb-scheme-opt-in-unstated-2026"
+    proc = run_vires("test", CASES / f"{name}.yaml")
+    assert proc.returncode == 0 and "undetermined (find out: change.practice_opt_in)" in proc.stdout
+    bad = _copy(tmp_path, name, "verdict: undetermined", "verdict: valid")
+    proc = run_vires("test", bad)
+    assert proc.returncode == 1
+    assert ("facts to find out: [change.practice_opt_in]; the verdict for each answer: valid "
+            "([eng22.icb-local-scheme]); ultra_vires ([eng22.icb-local-scheme/voluntary])") in proc.stdout
+    data = json.loads(run_vires("test", "--format", "json", CASES / f"{name}.yaml").stdout)
+    assert data["cases"][0]["ask"] == ["change.practice_opt_in"]

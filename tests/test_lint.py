@@ -1,10 +1,13 @@
 """`vires lint`: the shipped policy is clean, and each broken policy is caught
-with the right code at the right line (tests/broken_policies/*)."""
+with the right code at the right line (tests/broken_policies/*, and policies
+written here for the checks on powers' parts and shared files)."""
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -39,7 +42,9 @@ def markers(folder):
 def test_the_corpus_has_a_folder_for_every_defect_the_brief_names():
     names = {p.name for p in FOLDERS}
     assert {"duplicate_id", "missing_basis", "unknown_source", "unknown_field", "bad_value",
-            "never_fires", "shadowed", "period_overlap", "period_gap"} <= names
+            "never_fires", "shadowed", "period_overlap", "period_gap", "power_unusable",
+            "target_unreachable"} <= names
+    assert names == {code.removeprefix("lint.") for code in LINT_CODES}
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[p.name for p in FOLDERS])
@@ -65,8 +70,8 @@ def test_shipped_policy_lints_clean():
 def test_an_error_exits_2_and_is_printed_with_location_code_and_hint(sources):
     proc = run_vires("lint", BROKEN / "bad_value", "--sources", sources)
     assert proc.returncode == 2
-    assert re.search(r"editions/england\.yaml:20:\d+: error: .*\[lint\.bad_value\]", proc.stdout)
-    assert "did you mean 'local_enhanced_service'?" in proc.stdout
+    assert re.search(r"editions/england\.yaml:42:\d+: error: .*\[lint\.bad_value\]", proc.stdout)
+    assert "did you mean 'local_incentive_scheme'?" in proc.stdout
 
 
 def test_a_warning_is_printed_but_exits_0(sources):
@@ -123,3 +128,96 @@ def test_every_lint_code_is_documented():
     doc = (REPO / "docs" / "trust.md").read_text()
     for code in LINT_CODES:
         assert f"`{code}`" in doc, code
+
+
+# -- the checks on powers, their parts and shared files ------------------------------
+
+#: A clean edition (the first of the period_gap folder): lint finds nothing in it alone.
+CLEAN = (BROKEN / "period_gap" / "editions" / "england.yaml").read_text()
+
+
+def _policy(tmp_path, edition: str, common: str | None = None):
+    shutil.copytree(BROKEN / "period_gap", tmp_path / "policy")
+    (tmp_path / "policy" / "editions" / "england-later.yaml").unlink()
+    (tmp_path / "policy" / "editions" / "england.yaml").write_text(edition)
+    if common is not None:
+        (tmp_path / "policy" / "common").mkdir()
+        (tmp_path / "policy" / "common" / "shared.yaml").write_text(common)
+    return tmp_path / "policy"
+
+
+def _found(report):
+    return [(d.code, d.line, d.severity) for d in report.diagnostics]
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_the_clean_template_lints_clean(tmp_path, sources):
+    assert lint_policy(_policy(tmp_path, CLEAN), sources).diagnostics == []
+
+
+def test_a_step_that_can_never_be_taken_never_fires_at_its_line(tmp_path, sources):
+    text = CLEAN.replace("    approvals:\n", "    steps:\n      - id: lmc-consulted\n        statement: The LMC is "
+                         "consulted.\n        when: {field: maker.kind, eq: icb}\n    approvals:\n", 1)
+    report = lint_policy(_policy(tmp_path, text), sources)
+    assert _found(report) == [("lint.never_fires", _line_of(text, "- id: lmc-consulted"), "error")]
+    assert "step 't.team-scheme/lmc-consulted' can never be taken" in report.diagnostics[0].message
+
+
+def test_an_approval_never_needed_never_fires_at_its_line(tmp_path, sources):
+    text = CLEAN.replace("        when: {field: change.target, eq: qof}\nrules:",
+                         "        when: {field: change.target, eq: global_sum}\nrules:")
+    report = lint_policy(_policy(tmp_path, text), sources)
+    assert _found(report) == [("lint.never_fires", _line_of(text, "- id: national-sign-off"), "error")]
+    assert "is never needed" in report.diagnostics[0].message
+
+
+def test_a_power_whose_limits_never_hold_together_is_unusable(tmp_path, sources):
+    text = CLEAN.replace("        when: {field: change.practice_opt_in, eq: true}\n",
+                         "        when: {field: change.practice_opt_in, eq: true}\n      - id: compulsory\n"
+                         "        statement: Practices must take part.\n"
+                         "        when: {field: change.practice_opt_in, eq: false}\n")
+    report = lint_policy(_policy(tmp_path, text), sources)
+    # the power was the only one: its targets are now unreachable, and the
+    # refusal can only fire where the scheme is ultra vires anyway
+    assert [c for c, _, _ in _found(report)] == ["lint.target_unreachable", "lint.target_unreachable",
+                                                 "lint.power_unusable", "lint.shadowed"]
+    assert "limits (voluntary, compulsory) never hold together" in report.diagnostics[2].message
+
+
+def test_a_power_that_an_earlier_one_always_beats_is_shadowed(tmp_path, sources):
+    second = CLEAN[CLEAN.index("  - id: t.team-scheme"):CLEAN.index("rules:")].replace("t.team-scheme", "t.copy")
+    text = CLEAN.replace("rules:\n", second + "rules:\n", 1)
+    report = lint_policy(_policy(tmp_path, text), sources)
+    assert _found(report) == [("lint.shadowed", _line_of(text, "- id: t.copy"), "warning")]
+    assert "whenever it covers an act, 't.team-scheme' covers it too" in report.diagnostics[0].message
+
+
+def test_a_shared_power_left_out_of_every_edition_is_unusable(tmp_path, sources):
+    common = textwrap.dedent("""\
+        common: shared
+        title: A shared power over a part of the contract no edition has
+        powers:
+          - id: s.des
+            statement: The Secretary of State sets directed enhanced services.
+            basis: NHS Act 2006 s.98A.
+            sources: [NHS Act 2006 s.98A]
+            holder: {kinds: [secretary_of_state]}
+            instruments: [des_directions]
+            targets: [des, network_des]
+        """)
+    text = CLEAN.replace("targets: [qof, local_services]\npowers:", "targets: [qof, local_services]\n"
+                         "include: [common/shared.yaml]\npowers:")
+    report = lint_policy(_policy(tmp_path, text, common), sources)
+    assert [(d.code, Path(d.file).name, d.line) for d in report.diagnostics] == [
+        ("lint.power_unusable", "shared.yaml", 4)]
+    assert "left out of every edition that includes common/shared.yaml (england-test)" in \
+        report.diagnostics[0].message
+
+
+def test_a_power_condition_is_checked_like_a_rule_condition(tmp_path, sources):
+    text = CLEAN.replace("{field: change.practice_opt_in, eq: true}", "{field: change.practice_opt_inn, eq: true}")
+    report = lint_policy(_policy(tmp_path, text), sources)
+    assert _found(report) == [("lint.unknown_field", _line_of(text, "practice_opt_inn"), "error")]

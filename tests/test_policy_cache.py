@@ -82,10 +82,13 @@ def test_an_edited_policy_file_is_read_again(policy_dir, cache):
     read, calls = counting_reader()
     load(policy_dir, read)
     edition = policy_dir / "editions" / "england-2013.yaml"
-    edition.write_text(edition.read_text().replace("body: nhse_national}", "body: secretary_of_state}"))
+    text = edition.read_text()
+    assert text.count("body: nhse_national\n") == 1
+    edition.write_text(text.replace("body: nhse_national\n", "body: secretary_of_state\n"))
     policy, _ = load(policy_dir, read)
     assert len(calls) == 2
-    assert policy.edition("england-2013").rule("eng13.national-sign-off").body == "secretary_of_state"
+    power = policy.edition("england-2013").power("eng13.area-team-local-scheme")
+    assert power.part("eng13.area-team-local-scheme/national-sign-off").body == "secretary_of_state"
 
 
 def test_a_same_size_code_edit_with_the_old_time_changes_the_key(policy_dir, monkeypatch, tmp_path):

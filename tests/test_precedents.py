@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
 
 from checker.evaluate.checker import checker_for
-from checker.explore.precedents import FEATURES, agreement, load_library, nearest
+from checker.explore.precedents import FEATURES, agreement, compare_features, features, load_library, nearest
 from conftest import CASES, run_vires
 
 ALL_CASES = sorted(CASES.glob("*.yaml"))
@@ -23,6 +24,8 @@ def test_a_case_never_lists_itself_and_scores_are_ranked(case):
     assert len({p.file for p in found}) == len(found)
     scores = [p.score for p in found]
     assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+    keys = [(-round(p.score, 9), p.result.scheme) for p in found]
+    assert keys == sorted(keys), "equal scores are ranked by case id"
 
 
 def test_a_copy_of_a_case_under_another_name_is_still_not_its_own_precedent(tmp_path):
@@ -77,10 +80,41 @@ def test_a_broken_case_in_the_library_is_skipped_with_a_warning(tmp_path):
     assert "broken.yaml" in proc.stderr
 
 
-def test_agreement_of_sets_is_their_overlap():
+def test_agreement_of_sets_is_their_overlap_and_an_unknown_fact_agrees_by_half():
     assert agreement(frozenset("ab"), frozenset("bc")) == pytest.approx(1 / 3)
     assert agreement(frozenset(), frozenset()) == 1.0
     assert agreement("x", "x") == 1.0 and agreement("x", "y") == 0.0
+    assert agreement("unknown", True) == agreement(False, "unknown") == agreement("unknown", "unknown") == 0.5
+    assert agreement("unknown", frozenset("a")) == 0.5  # the findings of an undetermined scheme
+
+
+def test_a_scheme_silent_on_opt_in_half_agrees_with_one_that_says():
+    checker = checker_for()
+    library, _ = load_library(checker, CASES)
+    scheme = checker.load(CASES / "hypothetical-icb-scheme-opt-in-unstated-2026.yaml")
+    result = checker.check_scheme(scheme)
+    mine = features(scheme.data, result)
+    assert mine["practice_opt_in"] == "unknown" and mine["findings"] == "unknown"
+    assert mine["maker"] == "icb" and mine["targets"] == frozenset({"qof"})
+    found = {p.result.scheme: p for p in nearest(checker, scheme, result, library, limit=len(library))}
+    near = found["hypothetical-icb-scheme-without-lmc-2023"]
+    theirs = features(checker.load(CASES / "hypothetical-icb-scheme-without-lmc-2023.yaml").data, near.result)
+    score, agrees, differences = compare_features(mine, theirs)
+    assert score == pytest.approx(near.score)
+    total = sum(w for _, w in FEATURES)
+    weights = dict(FEATURES)
+    assert score == pytest.approx((total - 0.5 * weights["practice_opt_in"] - 0.5 * weights["findings"]) / total)
+    assert ("practice_opt_in", "unknown", True) in differences and "practice_opt_in" not in agrees
+
+
+def test_the_measure_in_the_docs_is_the_measure_in_the_code():
+    from conftest import REPO
+
+    doc = (REPO / "docs" / "whatif.md").read_text()
+    table = re.search(r"\| feature \| weight \| agreement \|\n\|[-| ]+\|\n((?:\|.*\|\n)+)", doc).group(1)
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()]
+    assert [(r[0].strip("`"), int(r[1])) for r in rows] == list(FEATURES)
+    assert "one half" in doc
 
 
 def test_json_is_byte_identical_between_runs():

@@ -28,7 +28,7 @@ def test_readme_vires_commands_run(command, tmp_path):
         command = f"{command} > {tmp_path / target.strip()}"
     proc = subprocess.run(command.replace(".venv/bin/vires", str(VIRES)), shell=True, cwd=REPO,
                           capture_output=True, text=True, timeout=120)
-    assert proc.returncode in (0, 1), proc.stderr
+    assert proc.returncode in (0, 1, 4), proc.stderr  # valid; not valid; undetermined
     assert proc.stdout or any(tmp_path.iterdir())
 
 
@@ -54,14 +54,56 @@ def test_the_setup_make_run_does_is_quiet():
     assert all("-qq" in line for line in setup if "pip install" in line)
 
 
-def test_readme_example_output_matches_the_real_output():
-    example = re.search(r"```text\n(.*?)```", README, re.S).group(1)
-    real = run_vires("check", "cases/leeds-2017.yaml").stdout
+def _shown_outputs():
+    """(command, text block) for each text block that follows a shell block:
+    the output of that block's last command."""
+    last = None
+    for kind, body in re.findall(r"```(sh|text)\n(.*?)```", README, re.S):
+        if kind == "sh":
+            last = [line for line in body.splitlines() if line.strip()][-1]
+        elif last:
+            yield last, body
+            last = None
+
+
+SHOWN = list(_shown_outputs())
+
+
+def test_readme_shows_a_verdict_with_its_reasons_and_an_undetermined_one():
+    commands = [command for command, _ in SHOWN]
+    assert commands == [".venv/bin/vires check cases/leeds-2017.yaml",
+                        ".venv/bin/vires check cases/hypothetical-icb-scheme-opt-in-unstated-2026.yaml"]
+
+
+@pytest.mark.parametrize("command,shown", SHOWN, ids=[c.rsplit("/", 1)[-1] for c, _ in SHOWN])
+def test_readme_example_output_matches_the_real_output(command, shown):
+    real = run_vires(*command.split()[1:]).stdout
     flat_real = " ".join(real.split())
-    for line in example.splitlines():
+    lines = [line for line in shown.splitlines() if line.strip() and "..." not in line]
+    assert len(lines) >= 3
+    for line in lines:
         line = line.strip().rstrip(".").strip()
-        if line and "..." not in line:
-            assert " ".join(line.split()) in flat_real, line
+        assert " ".join(line.split()) in flat_real, line
+
+
+def test_readme_example_scheme_is_valid_input_and_undetermined():
+    from checker import check
+    from checker.load.yamlfile import parse_yaml
+
+    doc, problems = parse_yaml(re.search(r"```yaml\n(.*?)```", README, re.S).group(1))
+    assert problems == []
+    result = check(doc.data)
+    assert result.verdict == "undetermined" and result.undetermined.ask == ("change.practice_opt_in",)
+
+
+def test_readme_lists_every_verdict_and_exit_code():
+    from checker.cli.common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_NOT_VALID, EXIT_UNDETERMINED, EXIT_VALID
+    from checker.evaluate.result import OUTCOMES
+
+    for verdict in OUTCOMES:
+        assert f"| `{verdict}` |" in README
+    for code in (EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG, EXIT_UNDETERMINED):
+        assert f"| `{code}` |" in README
 
 
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

@@ -16,7 +16,8 @@ from conftest import CASES, run_vires
 
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").is_file() and "/usr/bin/chromium") or None
 HEADLINES = {"leeds-2017": "ULTRA VIRES", "cumbria-2014": "REFUSED",
-             "somerset-2014-first-phase": "PENDING", "somerset-2014-enhanced-service": "VALID"}
+             "somerset-2014-first-phase": "PENDING", "somerset-2014-enhanced-service": "VALID",
+             "hypothetical-icb-scheme-opt-in-unstated-2026": "UNDETERMINED"}
 
 
 def _report(case, *args):
@@ -32,23 +33,71 @@ def test_markdown_puts_the_verdict_first(case, headline):
     assert "## Who must approve, in order" in proc.stdout and "## The scheme" in proc.stdout
 
 
+@pytest.mark.parametrize("case", ["somerset-2014-enhanced-service", "cumbria-2014", "somerset-2014-first-phase"])
+def test_a_verdict_within_powers_names_the_power_it_rests_on(case):
+    from checker import check_file
+
+    text = _report(case).stdout
+    used = check_file(CASES / f"{case}.yaml").powers_used
+    assert used
+    rests_on = text.split("## Rests on", 1)[1].split("\n## ", 1)[0]
+    for use in used:
+        assert f"Power `{use.power}`" in rests_on and " ".join(use.statement.split()) in rests_on
+        assert use.sources[0] in rests_on
+
+
 def test_leeds_briefing_says_why_quotes_the_source_and_offers_the_fix():
     text = _report("leeds-2017").stdout
-    assert "No CCG, whatever its co-commissioning level" in text  # the rule's statement
-    assert "eng15.ccg-cannot-change-qof" in text
-    # The quote that supports the deciding rule comes first among the sources' words.
+    why = text.split("## Why", 1)[1].split("\n## ", 1)[0]
+    # The missing power in plain words: the maker's role, who sets QOF, and the conclusion.
+    assert "A CCG exercises NHS England's primary care functions" in why
+    assert "QOF payments are set nationally: the Secretary of State may change" in why
+    assert "No power of a CCG reaches QOF payments by a direct change." in why
+    # The nearest powers, each with what it lacks.
+    assert "eng15.delegated-ccg-local-scheme" in why and "not a direct change" in why
+    assert "## Rests on" not in text  # nothing within powers to rest on
+    # The quote that supports the reason comes first among the sources' words.
     quotes = re.findall(r"^> \u201c(.*?)\u201d", text, re.M)
     assert quotes and "would not be possible" in quotes[0]
     assert "set change.instrument to local_incentive_scheme" in text  # the smallest fix
     assert "## Nearest precedents" in text and "leeds-2017`" not in text.split("## Nearest precedents")[1]
 
 
-def test_approval_chain_is_in_order_local_to_national():
+def test_approval_chain_puts_the_makers_decision_first_then_local_to_national():
     text = _report("somerset-2014-first-phase").stdout
     chain = text.split("## Who must approve, in order")[1].split("##")[0]
-    assert chain.index("Proposed by") < chain.index("NHS England area team") < chain.index("NHS England (national)")
-    assert "formally granted" in chain and "not sought" in chain
+    assert chain.index("Requested by: NHS Somerset CCG") < chain.index("Maker's decision: NHS England local area")
+    assert chain.index("Maker's decision") < chain.index("Approval: NHS England (national)")
+    assert "`eng13.area-team-local-scheme/made`" in chain and "formally granted" in chain and "not sought" in chain
     assert "Outcome: Waiting for approval" in chain
+
+
+def test_ultra_vires_chain_has_no_approval_that_could_cure_it():
+    chain = _report("hypothetical-icb-cuts-qof-point-value-2026").stdout.split("## Who must approve, in order")[1]
+    assert "Made by:" in chain and "Maker's decision" not in chain
+    assert "no body's approval can make it lawful" in chain
+
+
+def test_undetermined_briefing_says_what_to_find_out_and_the_verdict_for_each_answer():
+    proc = _report("hypothetical-icb-scheme-opt-in-unstated-2026")
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    assert text.splitlines()[2] == "## UNDETERMINED"
+    ask = text.split("## Find out first", 1)[1].split("\n## ", 1)[0]
+    assert "change.practice_opt_in" in ask
+    answers = text.split("## The verdict for each answer", 1)[1].split("\n## ", 1)[0]
+    assert "is yes (practices choose whether to join): valid, rests on eng22.icb-local-scheme" in answers
+    assert "is no (practices are not given the choice): ultra vires" in answers
+    assert "`eng22.icb-local-scheme/voluntary`: The scheme is voluntary" in answers
+    assert "Outcome: Not yet known: find out first" in text
+
+
+def test_html_briefing_of_an_undetermined_scheme(tmp_path):
+    out = tmp_path / "b.html"
+    assert _report("hypothetical-icb-scheme-opt-in-unstated-2026", "-o", out).returncode == 0
+    html = out.read_text()
+    assert 'class="verdict v-undetermined"' in html and "<h3>Find out first</h3>" in html
+    assert html.index('class="headline">UNDETERMINED<') < html.index("<h3>The verdict for each answer</h3>")
 
 
 def test_html_is_one_self_contained_file(tmp_path):
@@ -61,6 +110,8 @@ def test_html_is_one_self_contained_file(tmp_path):
     # No scripts and nothing fetched from elsewhere: no src= or href= at all.
     assert not re.search(r"<script|\bsrc=|\bhref=|@import|url\((?!#)", html, re.I)
     assert html.index('class="headline">REFUSED<') < html.index("<h2>The scheme</h2>")
+    assert html.index("<h2>Rests on</h2>") < html.index("<h2>Why</h2>")  # the power used, then the refusal
+    assert "Maker&#x27;s decision: NHS England Cumbria" in html
 
 
 def test_format_follows_the_output_suffix_unless_given(tmp_path):
@@ -152,7 +203,8 @@ def _chromium(*args, timeout=90):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium); "
                                              "CI installs it, so this test runs there")
-@pytest.mark.parametrize("case", ["leeds-2017", "somerset-2014-enhanced-service"])
+@pytest.mark.parametrize("case", ["leeds-2017", "somerset-2014-enhanced-service",
+                                  "hypothetical-icb-scheme-opt-in-unstated-2026"])
 def test_html_renders_in_headless_chromium(case, tmp_path):
     page = tmp_path / "briefing.html"
     assert _report(case, "-o", page).returncode == 0

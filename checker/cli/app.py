@@ -25,17 +25,17 @@ from .common import EXIT_BAD_INPUT, EXIT_BUG
 
 #: Every command: name -> the first paragraph of its help.
 COMMANDS = {
-    "check": "Check schemes: verdict, the rules that decided it, approvals, risks.",
+    "check": "Check schemes: the verdict, the power it rests on or the power missing, approvals, risks.",
     "schema": "Print the scheme JSON Schema (for editors: # yaml-language-server: $schema=...).",
     "test": "Run the cases: each must give its expected verdict, findings and approvals.",
     "docs": "Generate the case library and powers model documents from the cases and the policy.",
     "fix": "The smallest sets of changes that make a scheme valid.",
-    "lint": "Lint the policy: missing or unknown parts, rules that never fire or never decide, period gaps.",
+    "lint": "Lint the policy: missing or unknown parts, unusable powers, unreachable targets, dead rules, period gaps.",
     "new": "Build a scheme file by answering plain questions, then check it.",
     "precedents": "The nearest cases in the library, their outcome and the differences that matter.",
-    "report": "A one-page briefing: the scheme, the verdict and why, who must approve in order, the risks, "
-              "and the nearest precedents and smallest fix.",
-    "verify": "Check every combination of the values the rules distinguish: one verdict each, no engine error.",
+    "report": "A one-page briefing: the scheme, the verdict and the power it rests on or why not, who must "
+              "approve in order, the risks, and the nearest precedents and smallest fix.",
+    "verify": "Check every combination of the values the powers and rules distinguish: one outcome each, no error.",
     "whatif": "What if the scheme were changed? The verdict before and after, and why.",
 }
 

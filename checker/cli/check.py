@@ -34,7 +34,7 @@ def check(
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or table."),
     policy: Optional[Path] = PolicyOption,
 ):
-    """Check schemes: verdict, the rules that decided it, approvals, risks."""
+    """Check schemes: the verdict, the power it rests on or the power missing, approvals, risks."""
     from ..diagnostics import Unchecked
     from ..evaluate.checker import checker_for
 

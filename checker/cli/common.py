@@ -8,13 +8,14 @@ from typing import NoReturn
 
 import typer
 
-EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG, EXIT_UNDETERMINED = 0, 1, 2, 3, 4
 #: Exit codes from the worst to the best: a run over several files exits with
 #: the worst of its files' codes (a bug, then bad input, then a scheme that is
-#: not valid, then valid). A new code takes its place in this one line.
-EXIT_ORDER = (EXIT_BUG, EXIT_BAD_INPUT, EXIT_NOT_VALID, EXIT_VALID)
+#: not valid, then one whose verdict depends on facts not given, then valid).
+#: A new code takes its place in this one line.
+EXIT_ORDER = (EXIT_BUG, EXIT_BAD_INPUT, EXIT_NOT_VALID, EXIT_UNDETERMINED, EXIT_VALID)
 #: The exit code of a verdict; any verdict not named here is not valid.
-VERDICT_EXITS = {"valid": EXIT_VALID}
+VERDICT_EXITS = {"valid": EXIT_VALID, "undetermined": EXIT_UNDETERMINED}
 
 
 def verdict_exit(verdict: str) -> int:
@@ -25,6 +26,12 @@ def verdict_exit(verdict: str) -> int:
 def worst_exit(codes) -> int:
     """The worst of several exit codes, by ``EXIT_ORDER`` (valid when there are none)."""
     return min(codes, key=EXIT_ORDER.index, default=EXIT_VALID)
+
+
+def verdicts_exit(verdicts) -> int:
+    """The exit code for a set of verdicts: 1 if any is ultra vires, refused or
+    pending; else 4 if any is undetermined; else 0 (docs/policy-format.md)."""
+    return worst_exit(verdict_exit(v) for v in verdicts)
 
 
 class Format(str, Enum):

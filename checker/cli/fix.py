@@ -31,15 +31,16 @@ def fix(
                                              "yields makes the search go on to larger sizes."),
     free: Optional[List[str]] = typer.Option(None, "--free", metavar="PATH", show_default=False,
                                              help="Treat a fact of record as negotiable for this run, "
-                                                  "e.g. proposers.0.co_commissioning."),
+                                                  "e.g. maker (every kind of body that existed then)."),
     format: Format = FormatOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """The smallest sets of changes that make a scheme valid.
 
-    Only facts that policy/negotiation.yaml declares negotiable are changed;
-    a decision already given is never edited. Exit 0 if the scheme is valid
-    or a fix was found, 1 if nothing within --max-changes makes it valid."""
+    A valid verdict, never merely an undetermined one. Only facts that policy/negotiation.yaml declares negotiable are changed
+    (a fact the scheme leaves unknown may be agreed); a decision already
+    given is never edited. Exit 0 if the scheme is valid or a fix was found,
+    1 if nothing within --max-changes makes it valid."""
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
     from ..explore.fix import find_fixes

@@ -19,7 +19,7 @@ def lint(
                                            help="Folder of source articles [default: ../shared/sources]."),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json."),
 ):
-    """Lint the policy: missing or unknown parts, rules that never fire or never decide, period gaps."""
+    """Lint the policy: missing or unknown parts, unusable powers, unreachable targets, dead rules, period gaps."""
     from ..reporters.lint import render_lint, render_lint_json
     from ..trust.lint import lint_policy
 

@@ -23,7 +23,7 @@ app = command_app()
 from ..diagnostics import Diagnostic, InputError
 from ..load import interview
 from ..load.interview import FLOW, SKIP, Group, Question
-from ..load.schema import node_at
+from ..load.schema import node_at, unwrap
 from ..reporters.interview import render_item_heading, render_question, render_retry
 from ..reporters.neutral import for_terminal
 
@@ -242,8 +242,12 @@ class Interview:
         for step in flow:
             if isinstance(step, Group):
                 self._ask_group(step)
-            elif step.when is None or step.when(self.scheme, interview.item_at(self.scheme, prefix)):
-                self._ask(step, prefix + step.path)
+                continue
+            path = prefix + step.path
+            if interview.settled(self.scheme, path):
+                continue  # a field above it is written out ('unknown', 'none')
+            if step.when is None or step.when(self.scheme, interview.item_at(self.scheme, path[:-1])):
+                self._ask(step, path)
 
     def _ask_group(self, group: Group):
         count = self._read(group.ask, group.path, interview.count_node(group), group.default,
@@ -254,10 +258,14 @@ class Interview:
             self._ask_all(group.questions, group.path + (i,))
 
     def _ask(self, question: Question, path: tuple):
-        node = node_at(path)
-        default = question.default(self.scheme, None) if callable(question.default) else question.default
-        value = self._read(question.ask, path, node, default, required=interview.required(path))
-        if value is not SKIP:
+        node = unwrap(node_at(path))[0]  # a field that may be 'unknown' is asked for its own value
+        parent = interview.item_at(self.scheme, path[:-1])
+        default = question.default(self.scheme, parent) if callable(question.default) else question.default
+        needed = interview.required(path) or bool(question.needed and question.needed(self.scheme, parent))
+        value = self._read(question.ask, path, node, default, required=needed)
+        if isinstance(value, interview.Settle):
+            interview.set_field(self.scheme, value.path, value.value)
+        elif value is not SKIP:
             interview.set_field(self.scheme, path, value)
 
     def confirm(self, ask: str, default: bool = True) -> bool:

@@ -30,8 +30,12 @@ def report(
     force: bool = ForceOption,
     policy: Optional[Path] = PolicyOption,
 ):
-    """A one-page briefing: the scheme, the verdict and why, who must approve
-    in order, the risks, and the nearest precedents and smallest fix."""
+    """A one-page briefing: the scheme, the verdict and the power it rests on
+    or why not, who must approve in order, the risks, and the nearest
+    precedents and smallest fix.
+
+    An undetermined verdict lists the facts to find out first and the
+    verdict for each answer."""
     from ..atomic import output_problems, write_output
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for

@@ -46,7 +46,7 @@ def test_cases(
     else:
         text = report.render_outcomes(outcomes)
         if coverage:
-            count = len({r.id for e in checker.policy.editions for r in e.rules})
+            count = len({x.id for e in checker.policy.editions for x in list(e.powers) + list(e.rules)})
             text += report.render_coverage(uncovered, count)
         typer.echo(text, nl=False)
     ok = all(o.passed for o in outcomes) and not uncovered

@@ -64,8 +64,9 @@ def whatif(
 ):
     """What if the scheme were changed? The verdict before and after, and why.
 
-    Changes apply in the order given. Exit 0 if the changed scheme is valid,
-    1 if not, 2 if a change makes the scheme bad input."""
+    Changes apply in the order given. Exit codes are those of check for the
+    changed scheme: 0 valid, 1 ultra vires, refused or pending, 4
+    undetermined; 2 if a change makes the scheme bad input."""
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
     from ..explore.whatif import compare, parse_option

@@ -28,8 +28,11 @@ class Outcome:
         return not self.failures
 
     def asserted_rules(self) -> set:
-        """Rules this case shows firing: expected and found."""
-        return set(self.case.expect["findings"]) & set(self.result.finding_ids())
+        """Powers and rules this case shows deciding or firing: expected and found
+        (a part of a power, 'power/limit', counts for its power)."""
+        expected = set(self.case.expect.get("findings", [])) | set(self.case.expect["decided_by"])
+        found = set(self.result.finding_ids()) | set(self.result.decided_by)
+        return {x.split("/")[0] for x in expected & found}
 
 
 def run_case(checker, case: Case) -> Outcome:
@@ -39,11 +42,19 @@ def run_case(checker, case: Case) -> Outcome:
     if result.verdict != expect["verdict"]:
         failures.append(("verdict", expect["verdict"], result.verdict))
     edition = checker.policy.edition(result.edition)
-    missing = [r for r in expect["findings"] if r not in result.finding_ids()]
+    if sorted(expect["decided_by"]) != sorted(result.decided_by):
+        failures.append(("decided by", sorted(expect["decided_by"]), sorted(result.decided_by)))
+    missing = [r for r in expect.get("findings", []) if r not in result.finding_ids()]
     if missing:
-        notes = [r if any(x.id == r for x in edition.rules) else f"{r} (not a rule of {edition.id})"
-                 for r in missing]
+        notes = [r if any(x.id == r for x in edition.rules + edition.powers) else
+                 f"{r} (not a power or rule of {edition.id})" for r in missing]
         failures.append(("missing findings", notes, []))
+    undetermined = result.undetermined
+    for key in ("ask", "possible_verdicts"):
+        if key in expect:
+            got = list(getattr(undetermined, key)) if undetermined else []
+            if list(expect[key]) != got:
+                failures.append((key.replace("_", " "), list(expect[key]), got))
     if "approvals_needed" in expect:
         want = sorted(expect["approvals_needed"])
         got = sorted(a.body for a in result.approvals_needed)
@@ -92,12 +103,13 @@ class Uncovered:
 
 
 def coverage(policy, outcomes: list[Outcome]) -> list[Uncovered]:
-    """Every policy rule (own or included, in any edition) that no case
-    asserts: a rule counts as covered when a case expects it and it fired."""
+    """Every power and rule (own or included, in any edition) that no case
+    asserts: it counts as covered when a case expects it (or a part of it) to
+    decide or to be found, and it did."""
     covered = set().union(*(o.asserted_rules() for o in outcomes)) if outcomes else set()
     rules: dict = {}
     for edition in policy.editions:
-        for rule in edition.rules:
+        for rule in edition.powers + edition.rules:
             rules.setdefault(rule.id, (rule, []))[1].append(edition.id)
     return [Uncovered(rid, rule.statement, rule.file, rule.line, tuple(eds))
             for rid, (rule, eds) in sorted(rules.items()) if rid not in covered]

@@ -9,10 +9,11 @@ import threading
 
 from ..diagnostics import InputError
 from ..load.scheme import Scheme, load_scheme, scheme_from_data
-from ..rules.facts import scheme_facts
 from ..rules.policy import Policy, load_policy
+from .explain import determined, undetermined
 from .result import Result
-from .verdict import decide
+from .unknowns import acts_of, resolve
+from .verdict import assess
 
 
 class Checker:
@@ -35,10 +36,26 @@ class Checker:
         return edition
 
     def check_scheme(self, scheme: Scheme) -> Result:
-        """The result of checking one valid scheme: its verdict, findings, approvals, risks and routes."""
+        """The result of checking one valid scheme: its verdict and the power it rests on (or the
+        power missing), approvals, steps, risks and routes; or, when the verdict depends on facts
+        the scheme does not give, the verdict for each value."""
         edition = self.edition_for(scheme)
-        fired = self.engine.fired(edition.id, scheme_facts(scheme.data))
-        result = decide(edition, fired, scheme.data)
+
+        def evaluate(facts):
+            return self.engine.truths(edition.id, facts)
+
+        acts = acts_of(scheme.data, evaluate)
+        outcome = assess(edition, acts)
+        if outcome is not None:
+            result = determined(edition, scheme.data, acts, outcome)
+        else:
+            resolution = resolve(edition, scheme.data, evaluate, self.policy.lifespans)
+            only = resolution.branches[0] if len(resolution.branches) == 1 else None
+            if only is not None and not only.given and resolution.complete:
+                # every value of every fact split on gave one outcome: it does not depend on them
+                result = determined(edition, scheme.data, acts, only.outcome)
+            else:
+                result = undetermined(edition, scheme.data, acts, resolution)
         result.file = scheme.file
         return result
 

@@ -1,78 +1,199 @@
-"""Deciding the verdict from the rules that fired.
+"""Deciding the verdict from the powers and rules of an edition.
 
-Exactly one verdict, in this precedence:
+A public body may do only what a power lets it do. For each **act** (the
+maker's change to one part of the contract) the engine gives the truth of
+every component (``Edition.components``); from those truths:
 
-1. ``ultra_vires``: any ultra_vires finding;
-2. ``refused``: any refused finding, or a required approval that the body's
-   latest decision refused;
-3. ``pending``: a required approval not formally granted (an informal
-   blessing is not sanction: Leeds, ``000_3a506d00feed4879.txt``);
-4. ``valid``: otherwise.
+1. the **candidates** are the powers whose holder, instrument, target and
+   ``when`` hold; the **covering** powers are the candidates whose limits all
+   hold (and, once the maker has decided, whose preconditions were met);
+2. no covering power: the act is beyond the maker's powers (``ultra_vires``),
+   because of the candidates' failed limits, or ``no-power:<target>``;
+3. otherwise each covering power is ``refused`` (a required approval, the
+   maker's own decision included, was refused), ``pending`` (one not formally
+   given, or a step not taken) or ``valid``; the act takes the best, and that
+   power is the **power used**.
 
-The rules that decided it are named: the ultra_vires findings; the refusals;
-the unmet approvals; or, for a valid scheme, the approvals that were met.
+The scheme's verdict, in this precedence: ``ultra_vires`` (a prohibition
+fired or an act is uncovered), ``refused`` (a refusal rule fired or an act
+is refused), ``pending``, ``valid``. ``decided_by`` names what decided it
+(docs/policy-format.md, "The verdict").
+
+With unknown facts a component's truth may be None. ``assess`` tries every
+assignment of the unknown components that could matter: when all give the
+same outcome, that is the outcome; otherwise it returns None, and
+``checker.evaluate.unknowns`` splits on a fact to find out.
 """
 from __future__ import annotations
 
-from ..rules.policy import Edition
-from .result import Approval, Finding, Result
+import itertools
+from dataclasses import dataclass
 
-#: The effects of policy rules in precedence order: the first effect any
-#: finding has decides the verdict (docs/policy-format.md).
-EFFECTS = ("ultra_vires", "refused", "approval_required", "risk", "route")
-#: The effects that can decide a verdict; risks and routes are advice.
-DECISIVE = EFFECTS[:3]
-#: An effect's place in the precedence: 0 is the strongest.
-PRECEDENCE = {effect: rank for rank, effect in enumerate(EFFECTS)}
+from ..rules.policy import Edition, Power
 
+#: The verdicts, worst first: the first that applies is the scheme's.
+VERDICTS = ("ultra_vires", "refused", "pending", "valid")
+#: The answer when the verdict depends on facts the scheme does not give.
+UNDETERMINED = "undetermined"
+#: A verdict's place in the precedence: 0 is the worst.
+PRECEDENCE = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
+#: The effects of policy rules, in the order findings are listed.
+EFFECTS = ("ultra_vires", "refused", "risk", "route")
+#: The rule effects that can decide a verdict; risks and routes are advice.
+DECISIVE = EFFECTS[:2]
+#: The most unknown components ``assess`` settles by trying every assignment.
+MAX_UNKNOWN = 12
 
-def approval_status(decisions: list, body: str) -> tuple[str, str]:
-    """Where a body stands: its latest decision (by date, then file order)."""
-    mine = [d for d in decisions if d["body"]["kind"] == body]
-    if not mine:
-        return "not_sought", ""
-    latest = sorted(enumerate(mine), key=lambda p: (p[1].get("date", ""), p[0]))[-1][1]
-    status = latest["status"]
-    if status == "granted" and latest.get("formality", "formal") == "informal":
-        status = "informal"
-    return status, latest.get("reason", "")
+Truths = dict[str, "bool | None"]
 
 
-def decide(edition: Edition, fired: list[str], data: dict) -> Result:
-    """The result of a scheme from the rules of its edition that fired: exactly one verdict, and why."""
-    rules = [edition.rule(rule_id) for rule_id in fired]
-    rules.sort(key=lambda r: PRECEDENCE[r.effect])  # stable: policy order within an effect
-    findings = [Finding(r.id, r.effect, r.statement, r.basis, r.sources, r.body) for r in rules]
+def no_power(target: str) -> str:
+    """The reason an act is uncovered when no power even reaches it."""
+    return f"no-power:{target}"
 
-    needed: list[Approval] = []
-    given: list[Approval] = []
-    seen = set()
-    for f in findings:  # (reading the policy makes every approval_required rule name a body)
-        if f.effect != "approval_required" or f.body is None or f.body in seen:
-            continue
-        seen.add(f.body)
-        status, reason = approval_status(data.get("decisions", []), f.body)
-        approval = Approval(f.body, status, f.rule, reason)
-        (given if status == "granted" else needed).append(approval)
 
-    by_effect = lambda kind: [f.rule for f in findings if f.effect == kind]
-    refused_approvals = [a.rule for a in needed if a.status == "refused"]
-    if by_effect("ultra_vires"):
-        # No approval could make it lawful as proposed, so none is "needed".
-        verdict, decided_by = "ultra_vires", by_effect("ultra_vires")
-        needed = []
-    elif by_effect("refused") or refused_approvals:
-        verdict, decided_by = "refused", by_effect("refused") + refused_approvals
-    elif needed:
-        verdict, decided_by = "pending", [a.rule for a in needed]
+@dataclass(frozen=True)
+class Act:
+    """How one act stands: its status, why, and the power used."""
+
+    target: str
+    status: str  # ultra_vires (uncovered) | refused | pending | valid
+    reasons: tuple[str, ...]
+    power: str | None = None
+    needed: tuple[str, ...] = ()  # approval part ids not formally given (the maker's 'made' included)
+    given: tuple[str, ...] = ()  # approval part ids formally given
+    steps: tuple[str, ...] = ()  # step part ids not shown taken
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A determined outcome: the verdict, what decided it, each act, and the rules that fired."""
+
+    verdict: str
+    decided_by: tuple[str, ...]
+    acts: tuple[Act, ...]
+    fired: tuple[str, ...]  # decisive rules that fired, in policy order
+
+
+def _holds(truths: Truths, component: str, absent: bool = True) -> bool:
+    value = truths.get(component, absent)
+    assert value is not None, component  # _decide is two-valued
+    return value
+
+
+def _power_status(power: Power, t: Truths) -> tuple[str, tuple[str, ...], tuple, tuple, tuple] | None:
+    """(status, reasons, needed, given, steps) of a candidate power, or None if it does not reach the act."""
+    if not all(_holds(t, f"{power.id}#{c}") for c in ("holder", "instrument", "target", "when")):
+        return None
+    made = _holds(t, f"{power.id}/made#granted")
+    outside = [p.id for p in power.limits if not _holds(t, p.id)]
+    outside += [p.id for p in power.steps if p.precondition and made and not _holds(t, p.id)]
+    if outside:
+        return "ultra_vires", tuple(outside), (), (), ()
+    needed = [a for a in power.approvals if a.kind == "made" or _holds(t, f"{a.id}#needed")]
+    refused = tuple(a.id for a in needed if _holds(t, f"{a.id}#refused"))
+    given = tuple(a.id for a in needed if _holds(t, f"{a.id}#granted"))
+    unmet = tuple(a.id for a in needed if a.id not in given)
+    steps = tuple(p.id for p in power.steps if not _holds(t, p.id))
+    if refused:
+        return "refused", refused, unmet, given, steps
+    if unmet or steps:
+        return "pending", unmet + steps, unmet, given, steps
+    return "valid", (power.id,), (), given, ()
+
+
+_BEST = {"valid": 0, "pending": 1, "refused": 2}
+
+
+def _act(edition: Edition, target: str, t: Truths) -> Act:
+    candidates = [(p, _power_status(p, t)) for p in edition.powers]
+    reached = [(p, s) for p, s in candidates if s is not None]
+    covering = [(p, s) for p, s in reached if s[0] != "ultra_vires"]
+    if not covering:
+        reasons = tuple(r for _, s in reached for r in s[1]) or (no_power(target),)
+        return Act(target, "ultra_vires", reasons)
+    power, (status, reasons, needed, given, steps) = min(covering, key=lambda ps: _BEST[ps[1][0]])
+    return Act(target, status, reasons, power.id, needed, given, steps)
+
+
+def _decide(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome:
+    """The outcome when every component the verdict reads is known."""
+    decided = [_act(edition, target, t) for target, t in acts]
+    fired = [r for r in edition.rules if r.effect in DECISIVE and any(t.get(r.id) for _, t in acts)]
+    prohibited = [r.id for r in fired if r.effect == "ultra_vires"]
+    refusals = [r.id for r in fired if r.effect == "refused"]
+    by_status = lambda status: [x for a in decided if a.status == status for x in a.reasons]
+    if prohibited or by_status("ultra_vires"):
+        verdict, decided_by = "ultra_vires", prohibited + by_status("ultra_vires")
+    elif refusals or by_status("refused"):
+        verdict, decided_by = "refused", refusals + by_status("refused")
+    elif by_status("pending"):
+        verdict, decided_by = "pending", by_status("pending")
     else:
-        verdict, decided_by = "valid", [a.rule for a in given]
+        verdict, decided_by = "valid", [a.power for a in decided if a.power]
+    return Outcome(verdict, tuple(dict.fromkeys(decided_by)), tuple(decided), tuple(r.id for r in fired))
 
-    return Result(
-        scheme=data.get("id", ""), title=data.get("title", ""), verdict=verdict,
-        edition=edition.id, edition_title=edition.title,
-        decided_by=list(dict.fromkeys(decided_by)), findings=findings,
-        approvals_needed=needed, approvals_given=given,
-        risks=[f for f in findings if f.effect == "risk"],
-        routes=[f for f in findings if f.effect == "route"],
-    )
+
+def decisive_components(edition: Edition) -> list[str]:
+    """The ids of the components the verdict reads: every power component and
+    every prohibition or refusal rule (not risks or routes)."""
+    out = [c.id for p in edition.powers for c in p.components()]
+    return out + [r.id for r in edition.rules if r.effect in DECISIVE]
+
+
+def unread(edition: Edition, t: Truths) -> set[str]:
+    """The components the verdict cannot read in one act, whatever their truth:
+    all but the holder, instrument, target and when of a power one of those is
+    false of (it is no candidate), and the grant and refusal of an approval
+    surely not needed."""
+    out: set[str] = set()
+    for power in edition.powers:
+        if any(t.get(f"{power.id}#{c}", True) is False for c in ("holder", "instrument", "target", "when")):
+            out.update(p.id for p in power.limits + power.steps)
+            out.update(f"{a.id}#{x}" for a in power.approvals for x in ("needed", "granted", "refused"))
+            continue
+        out.update(f"{a.id}#{x}" for a in power.approvals if t.get(f"{a.id}#needed", True) is False
+                   for x in ("granted", "refused"))
+    return out
+
+
+def unknown_components(edition: Edition, acts: list[tuple[str, Truths]]) -> list[tuple[int, str]]:
+    """The (act index, component id) pairs the verdict reads whose truth is unknown."""
+    decisive = decisive_components(edition)
+    out = []
+    for i, (_, t) in enumerate(acts):
+        skip = unread(edition, t)
+        out += [(i, c) for c in decisive if t.get(c, True) is None and c not in skip]
+    return out
+
+
+def essence(outcome: Outcome) -> tuple:
+    """What two outcomes must share to be the same answer (docs/policy-format.md,
+    "Unknowns"): the verdict, ``decided_by``, and unless ultra vires each act's
+    power used with its approvals and steps; not how an act that decides nothing stands."""
+    used = () if outcome.verdict == "ultra_vires" else tuple(
+        (a.target, a.power, a.needed, a.given, a.steps) for a in outcome.acts)
+    return outcome.verdict, outcome.decided_by, used
+
+
+def assess(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome | None:
+    """The outcome of a scheme's acts (target, truths), or None when it depends
+    on unknown facts: every assignment of the unknown components the verdict
+    reads is tried (up to ``MAX_UNKNOWN`` of them), and the outcome stands only
+    if all agree."""
+    unknown = unknown_components(edition, acts)
+    if not unknown:
+        return _decide(edition, acts)
+    if len(unknown) > MAX_UNKNOWN:
+        return None
+    found: Outcome | None = None
+    for values in itertools.product((True, False), repeat=len(unknown)):
+        filled = [(target, dict(t)) for target, t in acts]
+        for (i, c), v in zip(unknown, values):
+            filled[i][1][c] = v
+        outcome = _decide(edition, filled)
+        if found is None:
+            found = outcome
+        elif essence(outcome) != essence(found):
+            return None
+    return found

@@ -1,11 +1,15 @@
 """Precedents: the cases in the library nearest to a scheme, and how they differ.
 
 **Similarity** is a weighted agreement between two schemes, from 0 to 1:
-each feature below scores 1 if the two agree and 0 if not (for sets, the
-overlap: shared items over all items, 1 when both are empty); the score is
-the weighted mean. The weights favour what decides a verdict: the
-jurisdiction, the instrument and the rules that fired. A case never lists
-itself (same id, or same file).
+each feature below scores 1 if the two agree and 0 if not; for sets, the
+overlap (shared items over all items, 1 when both are empty). A fact that
+either scheme leaves **unknown** scores one half: it may agree, it may not,
+and silence is neither a match nor a difference. The score is the weighted
+mean. The weights favour what decides a verdict: the jurisdiction, the
+instrument and the findings (the powers used and the rules that fired; not
+known for an undetermined scheme, so they score one half). The
+ranking is by score, then case id, then file, so it is the same on every
+run; a case never lists itself (same id, or same file).
 """
 from __future__ import annotations
 
@@ -14,48 +18,57 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, display_path
 from ..evaluate.result import Result
-from ..rules.facts import DEFAULTS
+from ..rules.facts import UNKNOWN, maker, targets
 
 #: (feature, weight). Documented in docs/whatif.md; the reports' words for
 #: each feature are checker.reporters.words.FEATURE_WORDS.
 FEATURES = (
     ("jurisdiction", 3),
     ("edition", 2),
+    ("targets", 2),
     ("instrument", 3),
+    ("maker", 2),
     ("scope", 1),
     ("income", 1),
-    ("proposers", 2),
     ("practice_opt_in", 1),
     ("decisions", 2),
-    ("rules", 3),
+    ("findings", 3),
 )
+#: The agreement of a fact with one that is not known, or of two facts not known.
+PARTIAL = 0.5
 
 
 def features(data: dict, result) -> dict:
-    """The compared features of a checked scheme."""
+    """The compared features of a checked scheme (UNKNOWN where it does not say)."""
     change = data["change"]
+    body = maker(data)
     return {
         "jurisdiction": data["jurisdiction"],
         "edition": result.edition,
-        "instrument": change["instrument"],
-        "scope": change.get("scope", DEFAULTS["change.scope"]),
-        "income": change.get("income", DEFAULTS["change.income"]),
-        "proposers": frozenset(_body(b) for b in data["proposers"]),
-        "practice_opt_in": change.get("practice_opt_in", DEFAULTS["change.practice_opt_in"]),
+        "targets": frozenset(targets(data)),
+        "instrument": change.get("instrument", UNKNOWN),
+        "maker": _body(body) if body else UNKNOWN,
+        "scope": change.get("scope", UNKNOWN),
+        "income": change.get("income", UNKNOWN),
+        "practice_opt_in": change.get("practice_opt_in", UNKNOWN),
         "decisions": frozenset(f"{d['body']['kind']} {d['status']}"
                                + (" (informal)" if d.get("formality") == "informal" else "")
                                for d in data.get("decisions", [])),
-        "rules": frozenset(result.finding_ids()),
+        # An undetermined scheme's powers and rules depend on facts not known.
+        "findings": UNKNOWN if result.undetermined is not None else frozenset(result.finding_ids()),
     }
 
 
 def _body(body: dict) -> str:
     level = body.get("co_commissioning")
-    return f"{body['kind']} ({level})" if level and level != "none" else body["kind"]
+    return f"{body['kind']} ({level})" if level and level not in ("none", UNKNOWN) else body["kind"]
 
 
 def agreement(a, b) -> float:
-    """The agreement of two feature values: 1 or 0, or for sets the share of items they have in common."""
+    """The agreement of two feature values: 1 or 0; one half when either is
+    not known; for sets, the share of items they have in common."""
+    if a == UNKNOWN or b == UNKNOWN:
+        return PARTIAL
     if isinstance(a, frozenset):
         union = a | b
         return len(a & b) / len(union) if union else 1.0
@@ -91,7 +104,7 @@ def compare_features(mine: dict, theirs: dict) -> tuple[float, list, list]:
 
 def _diff(mine, theirs):
     """For sets, only what differs: the items one side has and the other not."""
-    if isinstance(mine, frozenset):
+    if isinstance(mine, frozenset) and isinstance(theirs, frozenset):
         return mine - theirs, theirs - mine
     return mine, theirs
 
@@ -134,5 +147,5 @@ def nearest(checker, scheme, result, library, limit: int = 3) -> list[Precedent]
         score, agrees, differences = compare_features(mine, features(case.data, case_result))
         summary = " ".join(str(case.data.get("summary", "")).split())
         out.append(Precedent(str(path), case_result, summary, score, agrees, differences))
-    out.sort(key=lambda p: (-round(p.score, 9), p.result.scheme))
+    out.sort(key=lambda p: (-round(p.score, 9), p.result.scheme, p.file))
     return out[:limit]

@@ -1,4 +1,4 @@
-"""What-if: apply a negotiator's changes to a scheme and compare the verdicts.
+"""What-if: apply a negotiator's changes to a scheme and compare the results.
 
 A **change** is one edit of the scheme as written: ``set`` a value at a
 dotted path, ``add`` an item to a list (creating the list if absent), or
@@ -6,10 +6,15 @@ dotted path, ``add`` an item to a list (creating the list if absent), or
 numbered from 0: ``decisions.1.status``, ``change.instrument``. Values are
 YAML, read by the project's loader (dates stay text).
 
-A **comparison** is the result before and after, with the findings that
-appeared and disappeared and, for each, the changed facts its rule tests:
-the contrastive "why" a negotiator asks for. ``vires fix`` builds its
-answers with the same functions, so every fix replays through ``whatif``.
+A **comparison** is the result before and after (either may be
+``undetermined``), with what appeared and disappeared: the findings, the
+power each act rests on, and the ids that decided the verdict; and, for
+each, the changed facts its components test: the contrastive "why" a
+negotiator asks for. Facts are per act (one record per target), so a
+change is explained act by act. Setting a fact the scheme left unknown
+**settles** it: the comparison lists the facts to find out before that the
+changes give. ``vires fix`` builds its answers with the same functions, so
+every fix replays through ``whatif``.
 """
 from __future__ import annotations
 
@@ -18,10 +23,10 @@ import shlex
 from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Diagnostic, InputError, format_path
-from ..evaluate.result import Approval, Finding, Result
+from ..evaluate.result import Approval, Finding, PowerUse, Result
 from ..load.yamlfile import Document, parse_yaml
 from ..rules.conditions import fields_of
-from ..rules.facts import LISTS, scheme_facts
+from ..rules.facts import LISTS, act_facts, maker, targets
 
 
 @dataclass(frozen=True)
@@ -215,24 +220,42 @@ def _related(a: tuple, b: tuple) -> bool:
 
 @dataclass
 class Comparison:
-    """A scheme's result before and after a set of changes."""
+    """A scheme's result before and after a set of changes, and what the changes made differ.
+
+    ``appeared``/``disappeared`` are findings (powers used and rules that
+    fired); ``powers_appeared``/``powers_disappeared`` the power each act
+    rests on; ``decided_appeared``/``decided_disappeared`` what each id of
+    ``decided_by`` says. ``because`` gives, for each of these ids, the changed
+    facts its components test; ``moved`` the changed facts of each act;
+    ``settled`` the facts the verdict depended on before that the changes give."""
 
     before: Result
     after: Result
     changes: list[Change]
     appeared: list[Finding] = field(default_factory=list)
     disappeared: list[Finding] = field(default_factory=list)
-    because: dict[str, list[str]] = field(default_factory=dict)  # rule id -> changed facts its condition tests
+    because: dict[str, list[str]] = field(default_factory=dict)  # id -> changed facts its components test
+    powers_appeared: list[PowerUse] = field(default_factory=list)
+    powers_disappeared: list[PowerUse] = field(default_factory=list)
+    decided_appeared: list[Finding] = field(default_factory=list)
+    decided_disappeared: list[Finding] = field(default_factory=list)
+    moved: dict[str, list[str]] = field(default_factory=dict)  # target -> changed facts of its act
+    settled: list[str] = field(default_factory=list)  # dotted scheme paths
+    maker: str | None = None  # the kind of body that makes the change after it, if known
 
     def now_given(self) -> list[Approval]:
         """The approvals formally given after the changes that were not before."""
-        before = {a.body for a in self.before.approvals_given}
-        return [a for a in self.after.approvals_given if a.body not in before]
+        before = {(a.body, a.rule) for a in self.before.approvals_given}
+        return [a for a in self.after.approvals_given if (a.body, a.rule) not in before]
 
     def now_needed(self) -> list[Approval]:
         """The approvals needed after the changes that were not before."""
-        before = {a.body for a in self.before.approvals_needed}
-        return [a for a in self.after.approvals_needed if a.body not in before]
+        before = {(a.body, a.rule) for a in self.before.approvals_needed}
+        return [a for a in self.after.approvals_needed if (a.body, a.rule) not in before]
+
+    def power_because(self, use: PowerUse) -> list[str]:
+        """The changed facts of one act that the components of the power it rests on (or rested on) test."""
+        return self.because.get(f"{use.target}:{use.power}", [])
 
 
 def compare(checker, scheme, changes, before: Result | None = None) -> Comparison:
@@ -243,23 +266,82 @@ def compare(checker, scheme, changes, before: Result | None = None) -> Compariso
     return explain(checker, scheme.data, changed.data, before, after, changes)
 
 
-def explain(checker, data_before, data_after, before, after, changes) -> Comparison:
-    """The comparison of two results: the findings that appeared and disappeared, and the changed facts each
-    tests."""
-    old, new = before.finding_ids(), after.finding_ids()
-    appeared = [f for f in after.findings if f.rule not in old]
-    disappeared = [f for f in before.findings if f.rule not in new]
-    moved = changed_facts(scheme_facts(data_before), scheme_facts(data_after))
-    because = {}
-    for finding, edition in [(f, after.edition) for f in appeared] + [(f, before.edition) for f in disappeared]:
-        tested = rule_fields(checker.policy.edition(edition).rule(finding.rule))
-        because[finding.rule] = [name for name in moved if name in tested]
-    return Comparison(before, after, list(changes), appeared, disappeared, because)
+def explain(checker, data_before, data_after, before: Result, after: Result, changes) -> Comparison:
+    """The comparison of two results: the findings, powers used and deciding ids that
+    appeared and disappeared, and for each the changed facts its components test."""
+    moved = moved_facts(data_before, data_after)
+    every = list(dict.fromkeys(name for names in moved.values() for name in names))
+    made_by = maker(data_after)
+    c = Comparison(before, after, list(changes), moved=moved, settled=settled(before, changes),
+                   maker=made_by["kind"] if made_by else None)
+    c.appeared, c.disappeared = _delta(before.findings, after.findings, lambda f: f.rule)
+    c.decided_appeared, c.decided_disappeared = _delta(before.why, after.why, lambda f: f.rule)
+    c.powers_appeared, c.powers_disappeared = _delta(before.powers_used, after.powers_used,
+                                                     lambda u: (u.target, u.power))
+    old, new = checker.policy.edition(before.edition), checker.policy.edition(after.edition)
+    for items, edition in ((c.appeared + c.decided_appeared, new), (c.disappeared + c.decided_disappeared, old)):
+        for item in items:
+            target = item.rule.removeprefix("no-power:") if item.rule.startswith("no-power:") else None
+            names = moved.get(target, []) if target else every
+            c.because[item.rule] = _tested(names, finding_fields(edition, item.rule))
+    for uses, edition in ((c.powers_appeared, new), (c.powers_disappeared, old)):
+        for use in uses:
+            c.because[f"{use.target}:{use.power}"] = _tested(moved.get(use.target, []),
+                                                                finding_fields(edition, use.power))
+    return c
 
 
-def rule_fields(rule) -> set:
-    """The fact fields a rule's condition tests, as full names (decisions.status)."""
-    return {f"{item_of}.{name}" if item_of else name for item_of, name in fields_of(rule.when)}
+def _delta(before, after, key) -> tuple[list, list]:
+    """The items of ``after`` not in ``before``, and those of ``before`` not in ``after``, by key."""
+    old, new = {key(x) for x in before}, {key(x) for x in after}
+    return [x for x in after if key(x) not in old], [x for x in before if key(x) not in new]
+
+
+def _tested(names: list[str], tested: set) -> list[str]:
+    """The changed facts among those tested; a changed list of targets counts for ``change.target``."""
+    return [n for n in names if n in tested or (n == "change.targets" and "change.target" in tested)]
+
+
+def moved_facts(data_before: dict, data_after: dict) -> dict[str, list[str]]:
+    """For each act of either scheme (by target), the names of its facts that
+    differ; an act that only one of them makes has ``change.targets`` moved."""
+    old, new = targets(data_before), targets(data_after)
+    out = {}
+    for target in dict.fromkeys(old + new):
+        if target in old and target in new:
+            out[target] = changed_facts(act_facts(data_before, target), act_facts(data_after, target))
+        else:
+            out[target] = ["change.targets"]
+    return out
+
+
+def settled(before: Result, changes) -> list[str]:
+    """The facts the verdict depended on (``before``'s facts to find out) that the changes give."""
+    if before.undetermined is None:
+        return []
+    return [fact for fact in before.undetermined.ask
+            if any(_related(change.parts, split_path(fact)) for change in changes)]
+
+
+def finding_fields(edition, finding_id: str) -> set:
+    """The fact fields that the components behind an id test, as full names
+    (decisions.status): a power's components; a part's, with its power's reach
+    (holder, instrument, target, when); a rule's; for
+    ``no-power:<target>``, what decides whether any power reaches an act at
+    all (every power's holder, instrument, target and when)."""
+    if edition is None:
+        return set()
+    if finding_id.startswith("no-power:"):
+        reach = {f"{p.id}#{x}" for p in edition.powers for x in ("holder", "instrument", "target", "when")}
+        chosen = [c for c in edition.components if c.id in reach]
+    else:
+        # A part of a power (a limit, step or approval) decides only where its power
+        # reaches the act: what moves the power's reach bears on it too.
+        owner = finding_id.split("/")[0] if "/" in finding_id else None
+        reach = {f"{owner}#{x}" for x in ("holder", "instrument", "target", "when")} if owner else set()
+        chosen = [c for c in edition.components if c.id == finding_id or c.id in reach
+                  or c.id.split("#")[0] == finding_id or c.id.split("#")[0].split("/")[0] == finding_id]
+    return {f"{i}.{n}" if i else n for c in chosen for i, n in fields_of(c.when)}
 
 
 def changed_facts(before: dict, after: dict, prefix: str = "") -> list[str]:
@@ -267,7 +349,7 @@ def changed_facts(before: dict, after: dict, prefix: str = "") -> list[str]:
     out = []
     for key in before:
         name = prefix + key
-        old, new = before[key], after[key]  # fact records are total: both have every key
+        old, new = before[key], after[key]  # fact records have every key
         if isinstance(old, dict):
             out += changed_facts(old, new, name + ".")
         elif isinstance(old, list) and name in LISTS:

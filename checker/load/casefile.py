@@ -1,7 +1,7 @@
 """Case files: schemes with a known outcome, read and checked as input.
 
 A **case** is a scheme file plus the keys of ``case.schema.json``: ``expect``
-(the verdict, the rule ids that must be among the findings and, where it
+(the verdict, exactly what decided it, the ids that must be among the findings and, where it
 matters, the approvals still needed), ``sources`` (each a quote of at most
 ``MAX_QUOTE_WORDS`` words, so that a case cites and never copies an article),
 ``assumptions``, ``summary`` and, for a constructed case, ``hypothetical``
@@ -82,13 +82,17 @@ def load_case(checker, path) -> Case:
 def _check_expect(scheme: Scheme, policy) -> list[Diagnostic]:
     """What the schema cannot say: the rule ids exist, the bodies are kinds of body."""
     doc, expect = scheme.doc, scheme.data["expect"]
-    known = sorted({r.id for e in policy.editions for r in e.rules})
-    kinds = list(node_at(BODY_KIND)["enum"])
+    known = sorted({x.id for e in policy.editions for x in list(e.rules) + list(e.powers)})
+    parts = sorted({p.id for e in policy.editions for w in e.powers
+                    for p in w.limits + w.steps + w.approvals})
+    kinds = [k for k in node_at(BODY_KIND)["enum"] if k != "unknown"]
     out = []
-    for i, rule in enumerate(expect["findings"]):
-        if rule not in known:
-            out.append(doc.diagnostic("case.unknown_rule", f"no policy rule has the id '{rule}'",
-                                      ("expect", "findings", i), did_you_mean(rule, known)))
+    for key, ids in (("findings", known), ("decided_by", known + parts)):
+        for i, rule in enumerate(expect.get(key, [])):
+            if rule not in ids and not rule.startswith("no-power:"):
+                out.append(doc.diagnostic("case.unknown_rule", f"no policy power, rule or part of a "
+                                          f"power has the id '{rule}'", ("expect", key, i),
+                                          did_you_mean(rule, ids)))
     for i, body in enumerate(expect.get("approvals_needed", [])):
         if body not in kinds:
             out.append(doc.diagnostic("case.bad_value", f"'{body}' is not a kind of body",

@@ -97,6 +97,11 @@ def _coerce(value, node, root):
     if not isinstance(node, dict):
         return value
     node = _resolve(node, root)
+    if "anyOf" in node:  # a field that may also be written 'unknown': its own node
+        own = [b for b in (_resolve(b, root) for b in node["anyOf"]) if "const" not in b]
+        if not own:
+            return value
+        node = own[0]
     if isinstance(value, dict):
         properties = node.get("properties", {})
         for key in value:
@@ -107,7 +112,8 @@ def _coerce(value, node, root):
             value[i] = _coerce(item, node.get("items"), root)
     elif isinstance(value, str):
         kind = node.get("type")
-        if kind == "boolean" and value.strip().lower() in YES_NO:
+        yes_no = kind == "boolean" or any(v is True for v in node.get("enum", ()))
+        if yes_no and value.strip().lower() in YES_NO:
             return YES_NO[value.strip().lower()]
         if node.get("unit") == "percent" and kind in ("number", "integer"):
             found = _PERCENT.fullmatch(value)

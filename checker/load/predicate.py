@@ -194,6 +194,11 @@ def _any_of(arg, schema, defs, compiled):
     return lambda v: any(b(v) for b in branches)
 
 
+def _all_of(arg, schema, defs, compiled):
+    branches = [_compile(s, defs, compiled) for s in arg]
+    return lambda v: all(b(v) for b in branches)
+
+
 def _if(arg, schema, defs, compiled):
     then = _compile(schema.get("then", True), defs, compiled)
     otherwise = _compile(schema.get("else", True), defs, compiled)
@@ -223,7 +228,7 @@ _KEYWORDS = {
     "minProperties": _length(dict, lambda n, a: n >= a),
     "maxProperties": _length(dict, lambda n, a: n <= a),
     "minimum": _bound(lambda v, a: v >= a), "maximum": _bound(lambda v, a: v <= a),
-    "pattern": _pattern, "format": _format, "anyOf": _any_of,
+    "pattern": _pattern, "format": _format, "anyOf": _any_of, "allOf": _all_of,
     "if": _if, "then": lambda *a: None, "else": lambda *a: None,
     "uniqueItems": _unique,
 }

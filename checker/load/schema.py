@@ -18,7 +18,10 @@ from functools import lru_cache
 from importlib import resources
 
 #: Where the kind of a body is, in any list of bodies.
-BODY_KIND = ("proposers", "*", "kind")
+BODY_KIND = ("requested_by", "*", "kind")
+
+#: The word a scheme writes for a fact it does not know (``$defs/unknown``).
+UNKNOWN_WORD = "unknown"
 
 
 @lru_cache(maxsize=None)
@@ -44,19 +47,45 @@ def _item(part) -> bool:
     return part == "*" or isinstance(part, int) or (isinstance(part, str) and part.isascii() and part.isdigit())
 
 
+def _step(node: dict, part, schema: dict) -> dict | None:
+    node = _resolve(node, schema)
+    if part == "*" and "items" in node:
+        return node["items"]
+    if part != "*" and part in node.get("properties", {}):
+        return node["properties"][part]
+    for branch in node.get("anyOf", ()):  # a field that may also be 'unknown' or 'none'
+        found = _step(branch, part, schema)
+        if found is not None:
+            return found
+    return None
+
+
 @lru_cache(maxsize=None)
 def _node(path: tuple) -> dict | None:
     schema = load_schema("scheme")
-    node = schema
+    node: dict | None = schema
     for part in path:
-        node = _resolve(node, schema)
-        if part == "*" and "items" in node:
-            node = node["items"]
-        elif part != "*" and part in node.get("properties", {}):
-            node = node["properties"][part]
-        else:
+        node = _step(node, part, schema) if node is not None else None
+        if node is None:
             return None
-    return _resolve(node, schema)
+    return _resolve(node, schema) if node is not None else None
+
+
+def unwrap(node: dict) -> tuple[dict, bool]:
+    """A field's own node, and whether it may also be written 'unknown'. A
+    field that may be unknown is either an enum with 'unknown' among its
+    values, or ``anyOf: [its node, {$ref: '#/$defs/unknown'}]``."""
+    schema = load_schema("scheme")
+    if "anyOf" in node:
+        branches = [_resolve(b, schema) for b in node["anyOf"]]
+        unknown = any(b.get("const") == UNKNOWN_WORD for b in branches)
+        own = [b for b in branches if "const" not in b]
+        inner = dict(own[0]) if own else {}
+        for key in ("title", "description"):
+            if key in node:
+                inner[key] = node[key]
+        return inner, unknown
+    return node, UNKNOWN_WORD in node.get("enum", ())
 
 
 def find_node(path) -> dict | None:

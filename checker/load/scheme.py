@@ -90,7 +90,7 @@ def _from_document(doc, problems, lifespans, read_as_meant=False):
 def semantic_problems(doc: Document, lifespans=None) -> list[Diagnostic]:
     """What a schema cannot say: dates in order, bodies that existed. Safe on a
     scheme still being built (`vires new` checks each answer with it)."""
-    return _check_dates(doc) + _check_bodies(doc, lifespans)
+    return sorted(_check_dates(doc) + _check_bodies(doc, lifespans), key=lambda d: (d.line, d.column))
 
 
 def _kind(value) -> str:
@@ -126,7 +126,9 @@ def existed_during(lifespans, kind: str, start: str, end: str) -> bool:
 
 
 def _bodies(data):
-    for key in ("proposers", "parties"):
+    if isinstance(data.get("maker"), dict):  # 'unknown' is not a body
+        yield ("maker",), data["maker"], data["date"]
+    for key in ("requested_by", "parties"):
         for i, body in enumerate(data.get(key, [])):
             yield (key, i), body, data["date"]
     for key in ("decisions", "objections"):

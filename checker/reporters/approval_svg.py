@@ -1,5 +1,6 @@
-"""The approval chain as an inline SVG diagram: the proposers, each body whose
-approval is required (local to national), and where that leaves the scheme.
+"""The approval chain as an inline SVG diagram: who asks for the change, the
+maker's own decision, each body whose approval the power used requires
+(local to national), and where that leaves the scheme.
 
 Each box carries a word and a mark as well as a colour (granted, refused...),
 so the diagram reads the same printed in black and white.
@@ -15,18 +16,21 @@ LINE_CHARS, MAX_LINES = 21, 4
 
 #: status -> (stroke colour, fill tint, mark)
 STATUS_STYLE = {
-    "proposes": ("#1f4e79", "#e8f0f8", "\u2192"),
+    "requests": ("#1f4e79", "#e8f0f8", "\u2192"),
+    "makes": ("#555b61", "#f1f3f4", "\u2192"),
     "granted": ("#1b6e35", "#e6f4ea", "\u2713"),
     "informal": ("#8a5300", "#fdf1dc", "~"),
     "refused": ("#a31b12", "#fbe7e5", "\u2717"),
     "pending": ("#555b61", "#f1f3f4", "?"),
     "not_sought": ("#555b61", "#f1f3f4", "?"),
+    "unknown": ("#555b61", "#f1f3f4", "?"),
 }
 OUTCOME_STYLE = {
     "valid": ("#1b6e35", "#e6f4ea", "\u2713"),
     "pending": ("#8a5300", "#fdf1dc", "?"),
     "refused": ("#a31b12", "#fbe7e5", "\u2717"),
     "ultra_vires": ("#7a0c0c", "#fbe7e5", "\u2717"),
+    "undetermined": ("#1f4e79", "#e8f0f8", "?"),
 }
 
 
@@ -61,9 +65,13 @@ def _arrow(x: int) -> str:
 
 def render_chain(briefing) -> str:
     """The diagram, sized by its viewBox so it scales to the page."""
-    boxes = [("Proposed by", briefing.proposers.label, "proposes", STATUS_STYLE["proposes"])]
-    for n, step in enumerate(briefing.chain, 1):
-        boxes.append((f"Approval {n}", step.label, step.words, STATUS_STYLE.get(step.status, STATUS_STYLE["pending"])))
+    boxes, n = [], 0
+    for step in briefing.chain:
+        caption = step.caption
+        if caption == "Approval":
+            n += 1
+            caption = f"Approval {n}"
+        boxes.append((caption, step.label, step.words, STATUS_STYLE.get(step.status, STATUS_STYLE["pending"])))
     boxes.append(("Outcome", briefing.outcome, briefing.headline.lower(), OUTCOME_STYLE[briefing.verdict]))
     width = len(boxes) * BOX_W + (len(boxes) - 1) * GAP + 2 * PAD
     height = BOX_H + 2 * PAD

@@ -1,5 +1,6 @@
-"""Reporting `vires test`: one line per passing case; for a failing one, the
-file, expected against got, and every finding that fired."""
+"""Reporting `vires test`: one line per passing case (what decided it, or the
+facts to find out for an undetermined one); for a failing one, the file,
+expected against got, and every finding that fired."""
 from __future__ import annotations
 
 from . import style
@@ -24,6 +25,9 @@ def render_failure(outcome) -> str:
         else:
             lines.append(f"  {what}: expected {_words(expected)}, got {_words(got)}")
     lines.append(f"  verdict given: {r.verdict}, decided by {_words(r.decided_by)}")
+    if r.undetermined is not None:
+        lines.append(f"  facts to find out: {_words(list(r.undetermined.ask))}; the verdict for each answer: "
+                     + "; ".join(f"{b.verdict} ({_words(list(b.decided_by))})" for b in r.undetermined.branches))
     lines.append("  findings that fired:")
     lines += [f"    - {f.rule} ({f.effect})" for f in r.findings] or ["    (none)"]
     if r.approvals_needed:
@@ -36,7 +40,8 @@ def render_outcomes(outcomes) -> str:
     lines = []
     for o in outcomes:
         if o.passed:
-            why = ", ".join(o.result.decided_by) or "no rule decisive"
+            u = o.result.undetermined
+            why = ", ".join(o.result.decided_by) or ("find out: " + ", ".join(u.ask) if u else "-")
             lines.append(f"{style.verdict('ok', 'valid')}   {for_terminal(o.case.file)}: {o.result.verdict} "
                          f"({for_terminal(why)})")
         else:
@@ -49,8 +54,8 @@ def render_outcomes(outcomes) -> str:
 def render_coverage(uncovered, rule_count: int) -> str:
     """The coverage part of `vires test --coverage`: the rules no passing case asserts."""
     if not uncovered:
-        return f"coverage: every one of the {rule_count} policy rules is asserted by a passing case\n"
-    lines = [f"coverage: {len(uncovered)} of {rule_count} policy rules are asserted by no passing case:"]
+        return f"coverage: every one of the {rule_count} powers and rules is asserted by a passing case\n"
+    lines = [f"coverage: {len(uncovered)} of {rule_count} powers and rules are asserted by no passing case:"]
     uncovered = neutralised(list(uncovered), for_terminal)
     for u in uncovered:
         lines.append(f"  {u.rule}  ({u.file}:{u.line}; editions: {', '.join(u.editions)})")
@@ -69,6 +74,7 @@ def outcome_dict(outcome) -> dict:
         "verdict": outcome.result.verdict,
         "decided_by": list(outcome.result.decided_by),
         "findings": outcome.result.finding_ids(),
+        "ask": list(outcome.result.undetermined.ask) if outcome.result.undetermined else [],
         "approvals_needed": [a.body for a in outcome.result.approvals_needed],
         "failures": [{"what": w, "expected": e, "got": g} for w, e, g in outcome.failures],
     }

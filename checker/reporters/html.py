@@ -1,17 +1,20 @@
 """The briefing as one self-contained HTML page: no external files, no
 scripts, styled for the screen and for print (one A4 page where it fits).
-The verdict comes first and largest; the approval chain is an inline SVG."""
+The verdict comes first and largest, then what it rests on or why no power
+covers it (or, undetermined, what to find out and the verdict for each
+answer); the approval chain is an inline SVG."""
 from __future__ import annotations
 
 from .approval_svg import render_chain
 from .neutral import for_html as escape
 from .words import similarity_words
+from .briefing import NEAREST_HEADING
 
 LQ, RQ, DASH = "\u201c", "\u201d", " \u2014 "
 
 CSS = """
 :root { --ink: #1d1d1f; --muted: #5a5f66; --rule: #d6d9dd; --ultra_vires: #7a0c0c;
-        --refused: #a31b12; --pending: #8a5300; --valid: #1b6e35; }
+        --refused: #a31b12; --pending: #8a5300; --valid: #1b6e35; --undetermined: #1f4e79; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f4f5f7; color: var(--ink);
        font: 16px/1.45 "Liberation Sans", "DejaVu Sans", Arial, Helvetica, sans-serif; }
@@ -25,6 +28,9 @@ h2 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; padding-bottom: .2rem; border-b
 .verdict .meaning { font-size: 1.15rem; margin: .2rem 0 0; color: var(--ink); }
 .v-ultra_vires { color: var(--ultra_vires); } .v-refused { color: var(--refused); }
 .v-pending { color: var(--pending); } .v-valid { color: var(--valid); }
+.v-undetermined { color: var(--undetermined); }
+.verdict .answers { font-size: 1rem; margin: .4rem 0 0; color: var(--ink); }
+p.nearest { margin: .3rem 0 .1rem; font-size: .9rem; } ul.nearest { font-size: .9rem; color: var(--muted); }
 ol, ul { padding-left: 1.3rem; margin: .3rem 0; } li { margin: .35rem 0; }
 .basis { color: var(--muted); font-size: .85rem; margin: .15rem 0 0; }
 code { font: .85em "DejaVu Sans Mono", monospace; background: #f1f3f4; padding: 0 .2em; border-radius: 3px; }
@@ -66,13 +72,17 @@ blockquote p { margin: 0; font-style: italic; } blockquote footer { color: var(-
 """
 
 
-def _finding_list(reasons, with_basis: bool = True) -> str:
-    items = []
-    for r in reasons:
-        basis = (f'<p class="basis">Rule <code>{escape(r.rule)}</code>. Basis: {escape(r.basis)} '
-                 f'Sources: {escape("; ".join(r.sources))}.</p>') if with_basis else \
-            f'<p class="basis">Rule <code>{escape(r.rule)}</code>; sources: {escape("; ".join(r.sources))}.</p>'
-        items.append(f"<li><p>{escape(r.statement)}</p>{basis}</li>")
+def _cite(rule: str, basis: str, sources, label: str = "Rule") -> str:
+    if not rule:
+        return ""
+    tail = f" Basis: {escape(basis)}" if basis else ""
+    where = f" Sources: {escape('; '.join(sources))}." if sources else ""
+    return f'<p class="basis">{label} <code>{escape(rule)}</code>.{tail}{where}</p>'
+
+
+def _finding_list(reasons, with_basis: bool = True, label: str = "Rule") -> str:
+    items = [f"<li><p>{escape(r.statement)}</p>{_cite(r.rule, r.basis if with_basis else '', r.sources, label)}</li>"
+             for r in reasons]
     return "<ol>" + "".join(items) + "</ol>"
 
 
@@ -81,26 +91,62 @@ def _section(title: str, body: str, cls: str = "") -> str:
     return f"<section{attr}><h2>{escape(title)}</h2>{body}</section>"
 
 
+def _rests_on(b) -> str:
+    if not b.rests_on:
+        return ""
+    items = "".join(f"<li><p>{'<strong>' + escape(what[:1].upper() + what[1:]) + ':</strong> ' if what else ''}"
+                    f"{escape(f.statement)}</p>{_cite(f.rule, f.basis, f.sources, 'Power')}</li>"
+                    for what, f in b.rests_on)
+    return _section("Rests on", f"<ul>{items}</ul>")
+
+
 def _why(b) -> str:
+    body = ""
     if b.why:
-        body = _finding_list(b.why)
-    else:
-        body = "<p>No rule of this policy edition requires an approval or forbids the scheme.</p>"
+        items = []
+        for r in b.why:
+            details = ""
+            if r.details:
+                details = (f'<p class="nearest">{escape(NEAREST_HEADING)}</p><ul class="nearest">'
+                           + "".join(f"<li>{escape(d)}</li>" for d in r.details) + "</ul>")
+            items.append(f"<li><p>{escape(r.words)}</p>{details}{_cite(r.rule, r.basis, r.sources, r.label)}</li>")
+        body = "<ol>" + "".join(items) + "</ol>"
+    if b.answers:
+        asks = "".join(f"<li>{escape(a)}</li>" for a in b.ask)
+        answers = "".join(
+            f'<li><p class="v-{escape(a.verdict)}"><strong>{escape(a.words)}</strong></p>'
+            + "".join(f'<p class="basis"><code>{escape(f.rule)}</code>: {escape(f.statement)}</p>' for f in a.reasons)
+            + "</li>" for a in b.answers)
+        body += f"<h3>Find out first</h3><ul>{asks}</ul><h3>The verdict for each answer</h3><ul>{answers}</ul>"
     if b.quotes:
         body += "<h3>What the sources say</h3>" + "".join(
             f"<blockquote><p>{LQ}{escape(q.quote)}{RQ}</p><footer>{escape(q.source)}"
             f"{DASH + escape(q.supports) if q.supports else ''}</footer></blockquote>" for q in b.quotes)
-    return _section("Why", body)
+    return _section("Why", body) if body else ""
 
 
 def _chain(b) -> str:
-    steps = "".join(f"<li><strong>{escape(s.label)}</strong>: {escape(s.words)}"
-                    f"{' (' + escape(s.reason) + ')' if s.reason else ''}{DASH}rule <code>{escape(s.rule)}</code></li>"
+    steps = "".join(f"<li><strong>{escape(s.caption)}: {escape(s.label)}</strong>: {escape(s.words)}"
+                    f"{' (' + escape(s.reason) + ')' if s.reason else ''}"
+                    f"{DASH + 'rule <code>' + escape(s.rule) + '</code>' if s.rule else ''}</li>"
                     for s in b.chain)
-    listing = f"<ol>{steps}</ol>" if steps else \
-        "<p>No approval is listed: " + ("none is required." if b.verdict == "valid" else
-                                        "as proposed, no body's approval can make this scheme lawful.") + "</p>"
+    listing = f"<ol>{steps}</ol>"
+    if not any(s.rule for s in b.chain):
+        listing += "<p>No approval is listed: " + (
+            "the verdict depends on facts not yet known." if b.verdict == "undetermined" else
+            "as proposed, no body's approval can make this scheme lawful." if b.verdict == "ultra_vires" else
+            "none is required.") + "</p>"
+    if b.steps:
+        listing += "<h3>Steps still to take</h3>" + _finding_list(b.steps, label="Step")
     return _section("Who must approve, in order", render_chain(b) + listing)
+
+
+def _possible(title: str, items) -> str:
+    if not items:
+        return ""
+    lis = "".join(f'<li><p>{escape(f.statement)}</p><p class="basis">Find out: '
+                  f"{escape(', '.join(ask))}.</p></li>" for f, ask in items)
+    return f"<div><h2>{escape(title)}</h2><ul>{lis}</ul></div>"
 
 
 def _extras(b) -> str:
@@ -108,8 +154,10 @@ def _extras(b) -> str:
     if b.fix is not None:
         if b.fix["changes"]:
             changes = "".join(f"<li><code>{escape(c)}</code></li>" for c in b.fix["changes"])
-            gone = (f'<p class="basis">No longer applies: {escape(", ".join(b.fix["no_longer"]))}.</p>'
-                    if b.fix["no_longer"] else "")
+            gone = (f'<p class="basis">It would then rest on: {escape(", ".join(b.fix["rests_on"]))}.</p>'
+                    if b.fix["rests_on"] else "")
+            gone += (f'<p class="basis">No longer applies: {escape(", ".join(b.fix["no_longer"]))}.</p>'
+                     if b.fix["no_longer"] else "")
             body = (f'<div class="fix"><p>The least that would make it valid '
                     f'({len(b.fix["changes"])} change{"s" if len(b.fix["changes"]) > 1 else ""}):</p>'
                     f"<ul>{changes}</ul>{gone}</div>")
@@ -136,6 +184,9 @@ def render_briefing(b) -> str:
         side += f"<div><h2>Risks</h2>{_finding_list(b.risks, with_basis=False)}</div>"
     if b.routes:
         side += f"<div><h2>Lawful routes instead</h2>{_finding_list(b.routes, with_basis=False)}</div>"
+    side += _possible("Risks that may apply, depending on facts not given", b.possible_risks)
+    side += _possible("Routes that may apply, depending on facts not given", b.possible_routes)
+    summary = f'<p class="answers">{escape(b.answer_summary)}</p>' if b.answer_summary else ""
     notes = "".join(f'<p class="notes">{escape(n)}</p>' for n in b.notes)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -150,8 +201,9 @@ def render_briefing(b) -> str:
 <header><p class="kicker">Briefing for committee \u00b7 {escape(b.edition_title)}</p>
 <h1>{escape(b.title)}</h1></header>
 <section class="verdict v-{b.verdict}" id="verdict"><p class="headline">{escape(b.headline)}</p>
-<p class="meaning">{escape(b.meaning[:1].upper() + b.meaning[1:])}.</p></section>
+<p class="meaning">{escape(b.meaning[:1].upper() + b.meaning[1:])}.</p>{summary}</section>
 {_section("The scheme", what)}
+{_rests_on(b)}
 {_why(b)}
 {_chain(b)}
 {f'<div class="cols">{side}</div>' if side else ''}

@@ -1,10 +1,21 @@
-"""The JSON report: one object per file, in argument order, byte-stable."""
+"""The JSON report: one object per file, in argument order, byte-stable.
+
+Each object is the Result's own data (``checker.evaluate.result``) with, for
+people and for a web page that shows it, the words vires would print beside
+the ids: the verdict in words, each approval's body and each power's target
+by label, each missing power's paragraph (also the statement of its
+``no-power:<target>`` entry in ``why``) and what each nearest power lacks,
+and, for an undetermined verdict, a one-line summary and a sentence per
+answer. ``docs/json.md`` describes every key.
+"""
 from __future__ import annotations
 
 import json
 
 from ..load.schema import body_label
 from .neutral import for_json
+from .powers import branch_sentence, lacks_words, missing_power_paragraph, target_phrase, undetermined_summary
+from .words import VERDICT_WORDS, target_label
 
 
 def dumps(data) -> str:
@@ -19,11 +30,52 @@ def approval_dict(approval) -> dict:
     return {"body": out.pop("body"), "label": body_label(approval.body), **out}
 
 
+def _after(data: dict, key: str, extra: dict) -> dict:
+    """``data`` with the keys of ``extra`` inserted right after ``key``."""
+    out: dict = {}
+    for k, v in data.items():
+        out[k] = v
+        if k == key:
+            out.update(extra)
+    return out
+
+
+def _missing_power_dict(m) -> dict:
+    out = _after(m.to_dict(), "target", {"target_label": target_label(m.target),
+                                         "words": missing_power_paragraph(m)})
+    for key in ("candidates", "maker_powers", "held_by_others"):
+        out[key] = [_after(c.to_dict(), "lacks", {"lacks_words": lacks_words(c, m)}) for c in getattr(m, key)]
+    return out
+
+
+def _no_power_words(finding: dict) -> dict:
+    """A ``no-power:<target>`` entry of an answer's why, with a statement: the
+    answer has no missing power of its own to compose a paragraph from."""
+    if finding["effect"] != "no_power" or finding["statement"]:
+        return finding
+    target = finding["rule"].split(":", 1)[1]
+    return dict(finding, statement=f"No power of the maker covers {target_phrase(target)}.")
+
+
+def _undetermined_dict(u) -> dict:
+    out = _after(u.to_dict(), "possible_verdicts", {"summary": undetermined_summary(u)})
+    out["outcomes"] = [_after(dict(b.to_dict(), why=[_no_power_words(f) for f in b.to_dict()["why"]]),
+                              "given", {"words": branch_sentence(b)}) for b in u.branches]
+    return out
+
+
 def result_dict(result) -> dict:
-    """The JSON form of a result, each approval with its body's label."""
-    out = result.to_dict()
+    """The JSON form of a result, with words for people beside the ids."""
+    out = _after(result.to_dict(), "verdict", {"verdict_words": VERDICT_WORDS[result.verdict]})
     for key in ("approvals_needed", "approvals_given"):
         out[key] = [approval_dict(a) for a in getattr(result, key)]
+    out["powers_used"] = [_after(p.to_dict(), "target", {"target_label": target_label(p.target)})
+                          for p in result.powers_used]
+    out["missing_powers"] = [_missing_power_dict(m) for m in result.missing_powers]
+    words = {f"no-power:{m.target}": missing_power_paragraph(m) for m in result.missing_powers}
+    out["why"] = [dict(f, statement=words.get(f["rule"], f["statement"])) for f in out["why"]]
+    if result.undetermined is not None:
+        out["undetermined"] = _undetermined_dict(result.undetermined)
     return out
 
 

@@ -57,8 +57,22 @@ def _value_comment(path: tuple, value) -> str:
         node = schema.node_at(path)
     except KeyError:
         return ""
+    if value == schema.UNKNOWN_WORD:
+        return "  # not known yet: vires gives the verdict for each possible value"
+    if isinstance(value, list):
+        items = node.get("items", {})
+        if "enum" in items and all(v in items["enum"] for v in value):
+            return "  # " + "; ".join(schema.label(path + ("*",), v) for v in value)
+        return ""
+    for branch in node.get("anyOf", ()):  # a field written out as a word: 'none', 'unknown'
+        branch = branch if "const" in branch else schema.load_schema("scheme")["$defs"].get(
+            str(branch.get("$ref", "")).rsplit("/", 1)[-1], {})
+        if branch.get("const") == value and not isinstance(value, bool):
+            return "  # " + branch.get("description", value)
     if "enum" not in node or value not in node["enum"]:
         return ""
+    if isinstance(value, bool):  # "true  # Yes" says nothing: its explanation does
+        return "  # " + schema.explanation(path, value)
     # The label, unless it only repeats the value ("granted  # Granted").
     for words in (schema.label(path, value), schema.explanation(path, value)):
         if "_".join(words.lower().split()) != value:
@@ -96,7 +110,7 @@ def _mapping(data: dict, path: tuple, indent: str, first_prefix: str | None = No
                 lines += _mapping(item, here + (i,), indent + "    ", first_prefix=indent + "  - ")
         elif isinstance(value, list):
             lines.append(f"{lead}{key}: [" + ", ".join(json.dumps(v) if isinstance(v, str) else scalar(v)
-                                                     for v in value) + "]")
+                                                     for v in value) + "]" + _value_comment(here, value))
         else:
             lines.append(f"{lead}{key}: {scalar(value)}{_value_comment(here, value)}")
     return lines

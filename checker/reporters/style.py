@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import typer as click  # typer ships click's style and echo
 
-VERDICT_COLOURS = {"ultra_vires": "red", "refused": "red", "pending": "yellow", "valid": "green"}
+VERDICT_COLOURS = {"ultra_vires": "red", "refused": "red", "pending": "yellow", "valid": "green",
+                   "undetermined": "blue"}
 
 
 def verdict(text: str, which: str) -> str:

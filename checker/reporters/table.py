@@ -13,7 +13,8 @@ def _row(r) -> tuple[str, str, str, str]:
         first = r.diagnostics[0] if r.diagnostics else None
         why = f"{first.code} at {first.location()}" if first else r.message
         return (NOT_CHECKED[r.error], r.file, "-", why)
-    return (r.verdict, r.scheme, r.edition, ", ".join(r.decided_by) or "-")
+    return (r.verdict, r.scheme, r.edition, ", ".join(r.decided_by) or
+            ("find out: " + ", ".join(r.undetermined.ask) if r.undetermined else "-"))
 
 
 def render_results(results) -> str:

@@ -1,59 +1,104 @@
-"""The rule engine: policy rules compiled onto durable-rules, and evaluated.
+"""The rule engine: an edition's components evaluated on durable-rules' C core.
 
-This is the only module that imports ``durable``. Each edition becomes one
-ruleset; each policy rule becomes one durable rule whose condition is a test
-on a single fact (the scheme's facts), and whose action records that the
-rule fired. The durable-rules 2.0.28 traps, and what is done about each:
+This is the only module that imports durable. It drives the compiled core,
+the extension module ``durable_rules_engine`` of durable-rules 2.0.28,
+directly, without durable's Python host. The functions it calls (their
+signatures are those of durable's src/rulespy/rules.c; ``check_core_api``
+checks that they still behave so):
 
-- ``when_all(a, b)`` joins two facts: every rule here has exactly one
-  condition on the one fact ``m``; combinations are ``$and``/``$or`` inside it.
-- A fact no rule consumes raises ``MessageNotHandledException``: a sentinel
-  rule matches every scheme fact, and its firing is checked.
-- An exception inside an action is swallowed into the returned state's
-  ``exception`` key: that key is checked and turned into ``EngineError``.
-- The module-global host is created lazily and breaks under threads: an
-  explicit host is created here, with its background dispatcher threads
-  switched off, and every call into it holds one lock.
-- State persists per session id: every check gets a fresh session id and
-  its state is deleted afterwards, so nothing accumulates.
-- ``get_facts`` order is not stable: it is never used; fired rules are
-  reported in policy order.
-- Creating a ruleset very occasionally fails inside durable's C code with
-  "Could not create ruleset, error code: 102" for the same, byte-identical
-  definition that succeeds on the next call (seen in two full test runs,
-  not reproduced in 540 further runs of `vires check`). Creation is retried a few times
-  from a freshly compiled definition; a ruleset that still cannot be created
-  is an ``EngineError``. Evaluation itself is never retried.
+- ``create_ruleset(name, definition_json) -> handle``
+- ``assert_fact(handle, fact_json) -> (code, state_offset)``: code 0 means
+  a rule matched; 1 that none did; 2 that the fact's id is already in the
+  session; any failure raises ``error`` ("Could not assert fact, error code: N")
+- ``start_action_for_state(handle, state_offset) -> (state_json, messages_json) | None``
+- ``complete_and_start_action(handle, state_offset) -> messages_json | None``
+- ``retract_fact(handle, fact_json) -> (code, state_offset)``
+- ``delete_state(handle, sid)``, ``delete_ruleset(handle)``, and ``error``.
 
-Semantics the policy language needs and durable lacks are compiled away:
+What a check does (``checker.rules.compile`` plans the rulesets): read the
+fields the edition's components test from the fact record; if none is
+unknown, use the edition's ``plain`` rulesets, else its ``dual`` ones (each
+compiled and created on first use); for each ruleset, assert the flat fact,
+start the first pending action, complete each in turn until none is left,
+collecting the rule names, and retract the fact. Truth is read from which
+rules fired. durable's traps, and what is done about each:
 
-- ``not`` is pushed down to the comparisons (durable has no negation of a
-  test), and facts are total (``$neq`` is false on a missing field).
-- Inside list items, durable 2.0.28 mis-evaluates ``$or`` across different
-  fields (a random differential test found it). So each item is given one
-  signature field per set of item fields that a quantifier tests, e.g.
-  ``sig__body__status = "area_team|refused"``, and ``some``/``none`` compile
-  to a same-field ``$or`` over the signatures that satisfy (or fail) the
-  item condition, enumerated at compile time over the fields' finite values.
-- ``$iall`` is false on an empty list, so every list ends with a padding
-  item whose signatures are ``~pad``, which ``none`` accepts.
+- **No Python actions.** A rule's pending action is only read: the messages
+  of a count-1 rule are ``{"<rule name>": {"m": <the fact>}}``, so the name
+  is the text between the first two quotes; the actions are drained one by
+  one with ``complete_and_start_action`` (rule order; a rule appears once per
+  ``$or`` branch that matched, so names are collected as a set). There is no
+  action code that could raise, and nothing durable could swallow into a
+  state's ``exception`` key, as its host does.
+- **MessageNotHandled.** A fact no rule matches is code 1, and ``$iall`` on
+  an empty list is false: every ruleset has a sentinel rule ``seen`` that
+  matches every fact (``__fact == "scheme"``), and each check requires code 0
+  and ``seen`` among the names, else ``EngineError``.
+- **Sessions and sid.** Each ruleset keeps one session, sid ``v``, for its
+  whole life; the fact has the explicit id ``f`` and is retracted after
+  each check, so the session holds nothing between checks. This avoids
+  durable's 318 KB per new session and its limit of 1,024 live sessions
+  (a 1,025th half-built session segfaults when reused). On any failure the
+  session is deleted, and the next check makes a new one. sids are ASCII
+  letters: durable keeps a sid in its escaped JSON form and compares it by a
+  32-bit hash only.
+- **The uninitialised action context.** ``delete_state`` after a failed
+  assert can crash the process on a state-pool slot that never completed an
+  action (``createStateNode`` leaves ``context`` unset, ``deleteStateNode``
+  frees it). Right after ``create_ruleset``, one full assert, start,
+  complete, delete cycle (the warm-up) leaves the slot every later session
+  reuses with a NULL context.
+- **Error 102.** ``create_ruleset`` reads an uninitialised byte when a
+  quantifier's condition ends in an ``$or`` and sometimes refuses a valid
+  definition with error 102; ``compile`` closes every such ``$or`` with an
+  ordinary test, which removes the cause. Creation is still retried, as a
+  last resort, a few times; a ruleset that cannot be created is an
+  ``EngineError``.
+- **Numbers.** durable's JSON parser rejects exponents (``1e-05``: error
+  204) and reads NaN as null: floats are written positionally, and NaN,
+  infinity and integers beyond 64 bits are an ``EngineError``.
+- **Limits.** durable's tables are fixed, and some overflows hang at 100%
+  CPU: every definition is measured first (``compile.LIMITS``), an edition
+  is split over as many rulesets as needed, and a component that cannot fit
+  is an ``EngineError`` when its edition is evaluated (the policy loader
+  refuses it earlier, ``policy.over_limit``).
+- **Threads.** The core has unlocked globals and every ruleset's state is
+  shared by its sessions; its calls never release the GIL, but a check is a
+  sequence of them on one session. One lock is held for each check's whole
+  sequence and for every creation and deletion of a ruleset.
+- **Memory.** durable never frees a ruleset (about 650 KB each) unless told:
+  ``close()`` deletes the engine's rulesets, and so does garbage collection
+  of the engine.
 """
 from __future__ import annotations
 
 import itertools
 import threading
+import weakref
 
-from durable import engine as durable
+import durable_rules_engine as core
 
 from ..memo import Memo, key_of
-from .conditions import fields_of, operator
-from .facts import LISTS, fields
+from .compile import (
+    DUAL,
+    PLAIN,
+    SEEN,
+    EditionPlan,
+    FactReader,
+    dumps,
+    flat_fact,
+    plan_edition,
+)
 
-_SEP = "__"
-_PAD = "~pad"
-_SENTINEL = "__fact"
-_TRUE = {_SENTINEL: "scheme"}
-_FALSE = {_SENTINEL: "never"}
+#: The functions of durable's core this module calls.
+CORE_FUNCTIONS = ("create_ruleset", "assert_fact", "start_action_for_state",
+                  "complete_and_start_action", "retract_fact", "delete_state",
+                  "delete_ruleset", "error")
+DURABLE_VERSION = "2.0.28"
+_SID, _FACT_ID, _WARM_SID = "v", "f", "w"
+_CREATE_TRIES = 3
+#: One lock for every call sequence into durable's core (module docstring, "Threads").
+_LOCK = threading.RLock()
 _ruleset_names = itertools.count()
 
 
@@ -61,229 +106,296 @@ class EngineError(RuntimeError):
     """The engine failed to evaluate a scheme: a bug, never a verdict."""
 
 
-class _QuietHost(durable.Host):
-    """A host without the dispatcher threads: all actions run synchronously
-    inside assert_fact, so no background thread can take our actions.
+class _Form:
+    """An edition planned in one form, and how to read what fired."""
 
-    Rulesets are compiled on first use, through durable's own hook for a
-    ruleset it has not seen (``load_ruleset``): a `vires check` of one scheme
-    compiles one edition, not all of them (docs/performance.md)."""
-
-    def __init__(self, compile_ruleset):
-        self._compile_ruleset = compile_ruleset
-        super().__init__()
-
-    def _run(self):
-        pass
-
-    def load_ruleset(self, ruleset_name):
-        return {ruleset_name: self._compile_ruleset(ruleset_name)}
-
-
-def _text(value) -> str:
-    return "true" if value is True else "false" if value is False else str(value)
-
-
-def signature_name(names) -> str:
-    """The name of the signature field for a set of item fields: 'sig__body__status'."""
-    return "sig" + _SEP + _SEP.join(names)
-
-
-def signature(item: dict, names) -> str:
-    """A list item's signature over some of its fields: 'area_team|refused'."""
-    return "|".join(_text(item[n]) for n in names)
-
-
-def _item_holds(cond: dict, item: dict) -> bool:
-    """Truth of an item condition for one concrete item (compile time only)."""
-    op = operator(cond)
-    if op == "all":
-        return all(_item_holds(c, item) for c in cond["all"])
-    if op == "any":
-        return any(_item_holds(c, item) for c in cond["any"])
-    if op == "not":
-        return not _item_holds(cond["not"], item)
-    value, target = item[cond["field"]], cond[op]
-    return {"eq": lambda: value == target, "ne": lambda: value != target,
-            "in": lambda: value in target, "not_in": lambda: value not in target}[op]()
-
-
-def _domain(list_name, field):
-    spec = fields()[f"{list_name}.{field}"]
-    return spec["values"] if spec["type"] == "enum" else [True, False]
-
-
-class _Compiler:
-    """Compiles conditions, recording which item signatures each list needs."""
-
-    def __init__(self):
-        self.signatures = {name: set() for name in LISTS}
-
-    def compile(self, cond: dict, negate: bool = False) -> dict:
-        op = operator(cond)
-        if op in ("all", "any"):
-            parts = [self.compile(c, negate) for c in cond[op]]
-            joiner = "$and" if (op == "all") != negate else "$or"
-            return parts[0] if len(parts) == 1 else {joiner: parts}
-        if op == "not":
-            return self.compile(cond["not"], not negate)
-        if op in ("some", "none"):
-            return self._quantifier(cond[op], cond["where"], (op == "some") != negate)
-        return _comparison(cond["field"].replace(".", _SEP), op, cond[op], negate)
-
-    def _quantifier(self, list_name, where, exists):
-        names = tuple(sorted({f for _, f in fields_of(where)}))
-        self.signatures[list_name].add(names)
-        key = "$i." + signature_name(names)
-        combos = itertools.product(*(_domain(list_name, n) for n in names))
-        holding, failing = [], []
-        for combo in combos:
-            item = dict(zip(names, combo))
-            (holding if _item_holds(where, item) else failing).append(signature(item, names))
-        if exists:
-            if not holding:
-                return _FALSE
-            return {"$iany": {list_name: _one_of(key, holding)}}
-        return {"$iall": {list_name: _one_of(key, failing + [_PAD])}}
-
-
-def _one_of(key, values):
-    tests = [{key: v} for v in values]
-    return tests[0] if len(tests) == 1 else {"$or": tests}
-
-
-_NEGATED = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq",
-            "in": "not_in", "not_in": "in"}
-_DURABLE_OP = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
-
-
-def _comparison(name, op, value, negate):
-    if op == "between":
-        low, high = value
-        if negate:
-            return {"$or": [_test(name, "lt", low), _test(name, "gt", high)]}
-        return {"$and": [_test(name, "ge", low), _test(name, "le", high)]}
-    if negate:
-        op = _NEGATED[op]
-    if op in ("in", "not_in"):
-        parts = [_test(name, "eq" if op == "in" else "ne", v) for v in value]
-        if not parts:
-            return _FALSE if op == "in" else _TRUE
-        return parts[0] if len(parts) == 1 else {("$or" if op == "in" else "$and"): parts}
-    return _test(name, op, value)
-
-
-def _test(name, op, value):
-    if op == "eq":
-        return {name: value}
-    return {_DURABLE_OP[op]: {name: value}}
-
-
-def flatten(facts: dict, signatures: dict) -> dict:
-    """Nested facts to durable's flat form: scalars under joined names, list
-    items as their signatures, each list ending with the padding item."""
-    out: dict = {}
-    _flatten_into(out, facts, "", signatures)
-    return out
-
-
-def _flatten_into(out, node, prefix, signatures):
-    for key, value in node.items():
-        name = prefix + key
-        if isinstance(value, dict):
-            _flatten_into(out, value, name + _SEP, signatures)
-        elif isinstance(value, list):
-            wanted = signatures.get(name, ())
-            items = [{signature_name(n): signature(item, n) for n in wanted} for item in value]
-            items.append({signature_name(n): _PAD for n in wanted})
-            out[name] = items
-        else:
-            out[name] = value
+    def __init__(self, plan: EditionPlan):
+        if plan.problems:
+            raise EngineError(f"edition {plan.edition} does not fit durable-rules: "
+                              + "; ".join(p.message() for p in plan.problems))
+        self.plan = plan
+        # rule name -> ((component index, True for its sure or plain truth), ...)
+        self.meaning = {r.name: r.meanings for rs in plan.rulesets for r in rs.rules}
 
 
 class RuleEngine:
-    """Compiled rulesets for every edition of a policy."""
+    """Evaluates the components of every edition of a policy."""
 
     def __init__(self, policy, memo_size: int = 0):
-        self._lock = threading.Lock()
         self.memo = Memo(memo_size)  # off unless asked for: the shared Checker asks
-        self._sessions = itertools.count(1)
-        self._fired: list | None = None
-        self._names: dict[str, str] = {}  # edition id -> ruleset name
-        self._rule_ids: dict[str, list[str]] = {}  # edition id -> its rule ids, in policy order
-        self._editions: dict = {}  # ruleset name -> edition
-        self._signatures: dict[str, dict] = {}  # ruleset name -> the item signatures its rules test
-        for edition in policy.editions:
-            name = f"vires{next(_ruleset_names)}_{edition.id}"
-            self._names[edition.id] = name
-            self._rule_ids[edition.id] = [r.id for r in edition.rules]
-            self._editions[name] = edition
-        self._host = _QuietHost(self._compile)
+        self._editions = {e.id: e for e in policy.editions}
+        self._components: dict[str, tuple[str, ...]] = {}
+        self._readers: dict[str, FactReader] = {}
+        self._forms: dict[tuple[str, str], _Form] = {}  # planned (pure Python)
+        self._created: dict[tuple[str, str], list[int]] = {}  # their rulesets in durable
+        self._handles: list[int] = []  # every ruleset this engine created and has not deleted
+        weakref.finalize(self, _delete_rulesets, self._handles)  # garbage collection deletes them too
 
-    def _compile(self, name: str) -> dict:
-        """The durable ruleset of one edition (called by the host, under our lock)."""
-        compiler = _Compiler()
-        rules = {
-            f"r{i}": {"all": [{"m": compiler.compile(rule.when)}], "run": self._recorder(i)}
-            for i, rule in enumerate(self._editions[name].rules)
-        }
-        rules["seen"] = {"all": [{"m": _TRUE}], "run": self._recorder(-1)}
-        self._signatures[name] = {k: sorted(v) for k, v in compiler.signatures.items()}
-        return rules
+    def truths(self, edition_id: str, facts: dict) -> dict[str, bool | None]:
+        """Three-valued truth of every component of the edition: True, False, or None (unknown).
 
-    _CREATE_TRIES = 5
-
-    def _ensure_ruleset(self, name: str) -> None:
-        """Compile the edition into durable on first use (caller holds the lock)."""
-        for attempt in range(self._CREATE_TRIES):
-            try:
-                self._host.get_ruleset(name)  # load_ruleset compiles a fresh definition
-                return
-            except Exception as err:  # durable raises a bare C-extension error here
-                if "Could not create ruleset" not in str(err):
-                    raise
-                last = err
-        raise EngineError(f"durable-rules could not create the ruleset for {name}: {last}")
-
-    def _recorder(self, index):
-        def record(c):
-            self._fired.append(index)
-        return record
-
-    def fired(self, edition_id: str, facts: dict) -> list[str]:
-        """Ids of the rules of ``edition_id`` whose conditions hold, in policy order.
-
-        The answer is a pure function of the edition and the facts, so it is
-        remembered (``self.memo``): the same facts are not sent through
-        durable twice. docs/performance.md gives the figures with and without."""
+        A pure function of the edition and the facts, so it is remembered
+        (``self.memo``) when the engine has a memo."""
+        ids = self._ids(edition_id)
         key = key_of(edition_id, facts) if self.memo.size > 0 else None
         found = self.memo.get(key)
-        if found is not None:
-            return list(found)
-        ids = self._evaluate(edition_id, facts)
-        self.memo.put(key, tuple(ids))
+        if found is None:
+            found = self._evaluate(edition_id, facts)
+            self.memo.put(key, found)
+        return dict(zip(ids, found))
+
+    def fired(self, edition_id: str, facts: dict) -> list[str]:
+        """Ids of the components that are surely true, in policy order."""
+        return [cid for cid, truth in self.truths(edition_id, facts).items() if truth is True]
+
+    def close(self) -> None:
+        """Delete this engine's rulesets in durable. The engine stays usable:
+        a later check creates what it needs again."""
+        with _LOCK:
+            self._created.clear()
+            _delete_rulesets(self._handles)
+
+    def __enter__(self) -> RuleEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- evaluating -----------------------------------------------------------
+
+    def _ids(self, edition_id: str) -> tuple[str, ...]:
+        ids = self._components.get(edition_id)
+        if ids is None:
+            if edition_id not in self._editions:
+                raise KeyError(f"the policy has no edition '{edition_id}'")
+            components = self._editions[edition_id].components
+            self._readers[edition_id] = FactReader.for_components(components)
+            ids = self._components[edition_id] = tuple(c.id for c in components)
         return ids
 
-    def _evaluate(self, edition_id: str, facts: dict) -> list[str]:
-        name = self._names[edition_id]
-        with self._lock:
-            self._ensure_ruleset(name)
-        fact = flatten(facts, self._signatures[name])
-        fact[_SENTINEL] = "scheme"
-        with self._lock:
-            sid = str(next(self._sessions))
-            fact["sid"] = sid
-            self._fired = []
+    def _evaluate(self, edition_id: str, facts: dict) -> tuple:
+        try:
+            values, items, unknown, careful = self._readers[edition_id].read(facts)
+        except (KeyError, TypeError) as err:
+            raise EngineError(f"the facts do not fit edition {edition_id}: {err}") from None
+        key = (edition_id, DUAL if unknown else PLAIN)
+        form = self._forms.get(key)
+        if form is None:  # compiled outside the lock: pure Python
+            form = self._forms[key] = _Form(plan_edition(self._editions[edition_id], key[1]))
+        texts = []
+        for part in form.plan.rulesets:
+            fact = flat_fact(part, key[1], values, items)
+            fact["sid"], fact["id"] = _SID, _FACT_ID
             try:
-                state = self._host.assert_fact(name, fact)
-            except durable.MessageNotHandledException as err:
-                raise EngineError("no rule consumed the scheme fact") from err
-            finally:
-                fired, self._fired = self._fired, None
-                self._host.delete_state(name, sid)
-        if isinstance(state, dict) and "exception" in state:
-            raise EngineError(f"a rule action failed: {state['exception']}")
-        if -1 not in fired:
-            raise EngineError("the engine did not see the scheme")
-        ids = self._rule_ids[edition_id]
-        return [ids[i] for i in sorted(set(fired)) if i >= 0]
+                texts.append(dumps(fact, careful))
+            except ValueError as err:
+                raise EngineError(str(err)) from None
+        names: set[str] = set()
+        with _LOCK:
+            handles = self._created.get(key)
+            if handles is None:
+                handles = self._created[key] = self._create_all(form.plan, "_".join(key))
+            for handle, text in zip(handles, texts):
+                found = _run(handle, text)
+                if SEEN not in found:  # each ruleset's own sentinel
+                    raise EngineError("the engine did not see the facts (the sentinel rule did not fire)")
+                names.update(found)
+        return _truths(form, names, len(self._components[edition_id]))
+
+    def _create_all(self, plan: EditionPlan, label: str) -> list[int]:
+        """Create the plan's rulesets (the caller holds the lock); all or none."""
+        created: list[int] = []
+        try:
+            for part in plan.rulesets:
+                created.append(_create(part.definition(), label))
+        except BaseException:
+            _delete_rulesets(created)
+            raise
+        self._handles.extend(created)
+        return created
+
+
+def _truths(form: _Form, names: set[str], count: int) -> tuple:
+    """Component truths from the rules that fired: True if a rule standing for
+    its sure (or plain) truth fired, None if only one for its maybe truth did,
+    else False."""
+    out: list = [False] * count
+    maybe: set[int] = set()
+    meaning = form.meaning
+    for name in names:
+        if name != SEEN:
+            for index, sure in meaning[name]:
+                if sure:
+                    out[index] = True
+                else:
+                    maybe.add(index)
+    for index in maybe:
+        if out[index] is False:
+            out[index] = None
+    if form.plan.form == DUAL:
+        for index, truth in enumerate(out):
+            if truth is True and index not in maybe:
+                raise EngineError(f"component {form.plan.components[index]} is surely true "
+                                  "but not possibly true: a compiler bug")
+    return tuple(out)
+
+
+# -- the core's call sequences (all under _LOCK) -----------------------------------
+
+def _drain(handle: int, state: int) -> list[str]:
+    """Names of the rules with a pending action for the session, in durable's order."""
+    names = []
+    result = core.start_action_for_state(handle, state)
+    messages = result[1] if result is not None else None
+    while messages is not None:
+        names.append(messages[2:messages.index('"', 2)])  # '{"<rule name>": {"m": ...}}'
+        messages = core.complete_and_start_action(handle, state)
+    return names
+
+
+def _run(handle: int, text: str) -> list[str]:
+    """One check on a ruleset's session: assert, drain, retract. On any
+    failure the session is deleted (safe after the warm-up)."""
+    done = False
+    try:
+        code, state = core.assert_fact(handle, text)
+        if code != 0:
+            raise EngineError(f"durable-rules did not take the facts (assert_fact code {code})")
+        names = _drain(handle, state)
+        code, _ = core.retract_fact(handle, text)
+        if code != 0:
+            raise EngineError(f"durable-rules did not retract the facts (retract_fact code {code})")
+        done = True
+        return names
+    except core.error as err:
+        raise EngineError(f"durable-rules failed to evaluate the facts: {err}") from None
+    finally:
+        if not done:
+            _forget_session(handle, _SID)
+
+
+def _forget_session(handle: int, sid: str) -> None:
+    try:
+        core.delete_state(handle, sid)
+    except core.error:  # 309: there was no session (the assert failed before making it)
+        pass
+
+
+def _create(definition: dict, label: str) -> int:
+    """Create a ruleset and warm it up; retry error 102 as a last resort."""
+    text = dumps(definition)
+    last = None
+    for _ in range(_CREATE_TRIES):
+        try:
+            handle = core.create_ruleset(f"vires{next(_ruleset_names)}_{label}", text)
+            break
+        except core.error as err:
+            if "error code: 102" not in str(err):
+                raise EngineError(f"durable-rules could not create the ruleset for {label}: {err}") from None
+            last = err
+    else:
+        raise EngineError(f"durable-rules could not create the ruleset for {label}: {last}")
+    try:
+        _warm_up(handle)
+    except BaseException:
+        core.delete_ruleset(handle)
+        raise
+    return handle
+
+
+def _warm_up(handle: int) -> None:
+    """One full cycle on a fact only the sentinel reads (module docstring)."""
+    text = dumps({"__fact": "scheme", "sid": _WARM_SID, "id": _WARM_SID})
+    try:
+        code, state = core.assert_fact(handle, text)
+        names = _drain(handle, state) if code == 0 else []
+        core.delete_state(handle, _WARM_SID)
+    except core.error as err:
+        raise EngineError(f"durable-rules failed the warm-up of a new ruleset: {err}") from None
+    if SEEN not in names:
+        raise EngineError("the sentinel rule did not fire on the warm-up fact")
+
+
+def _delete_rulesets(handles: list[int]) -> None:
+    """Delete rulesets, their session first: delete_ruleset frees the network
+    but not the sessions (about 320 KB each, measured)."""
+    with _LOCK:
+        while handles:
+            handle = handles.pop()
+            _forget_session(handle, _SID)
+            core.delete_ruleset(handle)
+
+
+# -- the guard: the core still behaves as this module assumes --------------------
+
+def check_core_api() -> None:
+    """Raise EngineError, saying what changed, unless durable is 2.0.28 and its
+    core round-trips a tiny ruleset as this module assumes: the message
+    format, the drain order, retraction, a missing field failing every test
+    (``$neq`` and ``$ex`` too: the dual form's unknown fields rely on it), and
+    ``$iall`` being false on an empty list."""
+    from importlib.metadata import version
+
+    found = version("durable_rules")
+    if found != DURABLE_VERSION:
+        raise EngineError(f"durable-rules is {found}, this engine was written and checked for "
+                          f"{DURABLE_VERSION}: check its traps (this module's docstring) and its limits "
+                          "(compile.LIMITS) against the new source before using it")
+    missing = [name for name in CORE_FUNCTIONS if not hasattr(core, name)]
+    if missing:
+        raise EngineError(f"durable_rules_engine has no {', '.join(missing)}")
+    rules = {"a": {"all": [{"m": {"x": 1}}]},
+             "b": {"all": [{"m": {"$iany": {"l": {"$i.k": "v"}}}}]},
+             "c": {"all": [{"m": {"$or": [{"$neq": {"y": 1}}, {"$ex": {"y": 1}}]}}]},
+             "d": {"all": [{"m": {"$iall": {"l": {"$i.k": "v"}}}}]},
+             "e": {"all": [{"m": {"$ex": {"x": 1}}}]},
+             SEEN: {"all": [{"m": {"__fact": "scheme"}}]}}
+    with _LOCK:
+        handle = _create(rules, "probe")
+        try:
+            _probe(handle)
+        finally:
+            core.delete_ruleset(handle)
+
+
+def _probe(handle: int) -> None:
+    def fail(what):
+        raise EngineError(f"durable_rules_engine changed: {what}")
+
+    text = dumps({"__fact": "scheme", "x": 1, "l": [{"k": "v"}], "sid": _SID, "id": _FACT_ID})
+    code, state = core.assert_fact(handle, text)
+    if (type(code), type(state), code) != (int, int, 0):
+        fail(f"assert_fact returned {(code, state)!r}, not (0, <state offset>)")
+    result = core.start_action_for_state(handle, state)
+    if not (isinstance(result, tuple) and len(result) == 2):
+        fail(f"start_action_for_state returned {result!r}")
+    import json
+
+    if json.loads(result[0]) != {"sid": _SID, "id": f"sid-{_SID}", "$s": 1}:
+        fail(f"the session state is {result[0]}")
+    messages, order = result[1], []
+    while messages is not None:
+        decoded = json.loads(messages)
+        name = messages[2:messages.index('"', 2)]
+        if list(decoded) != [name] or decoded[name]["m"]["x"] != 1:
+            fail(f"an action's messages are {messages}, not {{\"<rule>\": {{\"m\": <fact>}}}}")
+        order.append(name)
+        messages = core.complete_and_start_action(handle, state)
+    if order != ["a", "b", "d", "e", SEEN]:
+        fail(f"the rules fired {order}, not a, b, d, e, {SEEN} in definition order "
+             "(c tests a missing field, with $neq and $ex, and must not fire)")
+    if core.retract_fact(handle, text)[0] != 0:
+        fail("retract_fact did not return code 0")
+    code, state = core.assert_fact(handle, dumps({"__fact": "scheme", "l": [], "sid": _SID, "id": _FACT_ID}))
+    names = _drain(handle, state) if code == 0 else []
+    if code != 0 or names != [SEEN]:
+        fail(f"after a retraction the same id asserts as code {code} firing {names}; "
+             "$iall on an empty list must be false")
+    core.delete_state(handle, _SID)
+    try:
+        core.delete_state(handle, _SID)
+    except core.error as err:
+        if "309" not in str(err):
+            fail(f"deleting a deleted session raised {err}")
+    else:
+        fail("deleting a deleted session did not fail")

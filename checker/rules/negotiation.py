@@ -1,8 +1,9 @@
 """The negotiation file: which facts of a scheme a negotiator can change.
 
 ``policy/negotiation.yaml`` lists **levers** (negotiable facts, each with
-the values ``vires fix`` tries) and **facts of record** (jurisdiction, a
-past decision, who the bodies are), which a fix never changes. It is policy,
+the values ``vires fix`` tries, never ``unknown``) and **facts of record**
+(jurisdiction, a past decision, the maker, who asks, the parts of the
+contract changed), which a fix never changes. It is policy,
 not code, so that what counts as negotiable is reviewed with the rules.
 Paths are dotted paths into the scheme, ``*`` standing for any list item.
 """
@@ -14,6 +15,7 @@ from ..diagnostics import Diagnostic, did_you_mean
 from ..load.schema import fields_under, find_node, fixed_values, node_at
 from ..load.validate import validate_document, value_problem
 from ..load.yamlfile import load_yaml
+from .facts import UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,8 @@ def read_negotiation(path, display: str, problems: list) -> dict:
 
 
 def check_negotiation(doc) -> list[Diagnostic]:
-    """What the schema cannot say: paths exist in the scheme, values fit them,
-    and no fact is both negotiable and of record."""
+    """What the schema cannot say: paths exist in the scheme, values fit them
+    (never ``unknown``), and no fact is both negotiable and of record."""
     out = []
     data = doc.data["negotiation"]
     for kind in ("negotiable", "record"):
@@ -137,6 +139,11 @@ def _check_entry(doc, kind, i, entry) -> list[Diagnostic]:
         return []
     out = []
     for j, value in enumerate(values):
+        if value == UNKNOWN:  # a fix agrees facts; it never unsettles one
+            out.append(doc.diagnostic("negotiation.bad_value",
+                                      f"'{entry['path']}' cannot be tried as 'unknown': a fix sets facts, "
+                                      "it never makes one unknown", where + ("try", j), _hint(node)))
+            continue
         problem = value_problem(node, value)
         if problem:
             out.append(doc.diagnostic("negotiation.bad_value",

@@ -8,12 +8,12 @@ against ``policy.schema.json`` and every condition against the fact fields;
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from ..dates import OPEN_END, is_open, looks_like_date
-from ..diagnostics import Diagnostic, InputError, display_path
+from ..diagnostics import Diagnostic, InputError, did_you_mean, display_path
 from ..load.validate import validate_document
 from ..load.yamlfile import load_yaml
 from .conditions import check_condition
@@ -21,7 +21,8 @@ from .conditions import check_condition
 
 @dataclass(frozen=True)
 class Rule:
-    """A policy rule: its id, statement, basis, sources, condition and effect."""
+    """A policy rule: its id, statement, basis, sources, condition and effect
+    (a prohibition, ``ultra_vires``; a refusal, ``refused``; a ``risk``; a ``route``)."""
 
     id: str
     statement: str
@@ -29,14 +30,101 @@ class Rule:
     sources: tuple[str, ...]
     when: dict = field(compare=False, hash=False)
     effect: str = "risk"
-    body: str | None = None
     file: str = ""
     line: int = 0
 
 
 @dataclass(frozen=True)
+class Part:
+    """A condition of a power: a **limit** (the act is within the power only if
+    it holds), a **step** (until shown taken, the scheme is pending) or an
+    **approval** (another body's formal approval; ``when`` says when it is
+    needed). ``made`` is the maker's own formal decision, which every power needs."""
+
+    id: str  # "<power>/<name>"
+    kind: str  # limit | step | approval | made
+    statement: str
+    basis: str
+    sources: tuple[str, ...]
+    when: dict | None = field(default=None, compare=False, hash=False)
+    body: str | None = None  # approvals: the kind of body; made: None (the maker)
+    precondition: bool = False  # steps: must come before the maker's decision
+
+    @property
+    def name(self) -> str:
+        """The part's name within its power: 'voluntary'."""
+        return self.id.split("/", 1)[1]
+
+
+@dataclass(frozen=True)
+class Power:
+    """A power: which bodies (``holder_kinds``, and for CCGs ``holder_levels``)
+    may make which instruments over which parts of the contract, when, on
+    which limits, steps and approvals, with its basis and sources."""
+
+    id: str
+    statement: str
+    basis: str
+    sources: tuple[str, ...]
+    holder_kinds: tuple[str, ...]
+    holder_levels: tuple[str, ...]
+    instruments: tuple[str, ...]
+    targets: tuple[str, ...]
+    when: dict | None = field(default=None, compare=False, hash=False)
+    limits: tuple[Part, ...] = ()
+    steps: tuple[Part, ...] = ()
+    approvals: tuple[Part, ...] = ()  # the maker's decision ('made') first
+    file: str = ""
+    line: int = 0
+
+    def part(self, part_id: str) -> Part:
+        """The limit, step or approval of this power with a given id."""
+        return next(p for p in self.limits + self.steps + self.approvals if p.id == part_id)
+
+    def components(self) -> tuple[Component, ...]:
+        """The named conditions the engine evaluates for this power (COMPONENTS in
+        docs/policy-format.md): holder, instrument, target, when, each limit and
+        step, and each approval's need, grant and refusal."""
+        holder: list[dict] = [{"field": "maker.kind", "in": list(self.holder_kinds)}]
+        if self.holder_levels:
+            holder.append({"field": "maker.co_commissioning", "in": list(self.holder_levels)})
+        out = [Component(f"{self.id}#holder", holder[0] if len(holder) == 1 else {"all": holder}),
+               Component(f"{self.id}#instrument", {"field": "change.instrument", "in": list(self.instruments)}),
+               Component(f"{self.id}#target", {"field": "change.target", "in": list(self.targets)})]
+        if self.when is not None:
+            out.append(Component(f"{self.id}#when", self.when))
+        out += [Component(p.id, p.when) for p in self.limits + self.steps if p.when is not None]
+        for a in self.approvals:
+            standing = "maker.standing" if a.kind == "made" else f"standing.{a.body}"
+            if a.when is not None:
+                out.append(Component(f"{a.id}#needed", a.when))
+            out.append(Component(f"{a.id}#granted", {"field": standing, "eq": "granted"}))
+            out.append(Component(f"{a.id}#refused", {"field": standing, "eq": "refused"}))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a kind of body may do in an edition, in one sentence, for the 'why'."""
+
+    statement: str
+    basis: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Component:
+    """A named condition, evaluated by the engine to True, False or unknown.
+
+    The engine knows only components; what a component means is the caller's."""
+
+    id: str
+    when: dict = field(compare=False, hash=False)
+
+
+@dataclass(frozen=True)
 class Edition:
-    """An edition of the policy: the rules in force in one jurisdiction over one period."""
+    """An edition of the policy: the powers and rules in force in one jurisdiction over one period."""
 
     id: str
     title: str
@@ -46,6 +134,9 @@ class Edition:
     summary: str
     rules: tuple[Rule, ...]
     file: str = ""
+    powers: tuple[Power, ...] = ()
+    roles: dict[str, Role] = field(default_factory=dict, compare=False, hash=False)
+    targets: tuple[str, ...] = ()
 
     def covers(self, jurisdiction: str, date: str) -> bool:
         """Whether the edition is in force in a jurisdiction on a date."""
@@ -54,6 +145,19 @@ class Edition:
     def rule(self, rule_id: str) -> Rule:
         """The rule of this edition with a given id."""
         return next(r for r in self.rules if r.id == rule_id)
+
+    def power(self, power_id: str) -> Power:
+        """The power of this edition with a given id."""
+        return next(p for p in self.powers if p.id == power_id)
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        """Every named condition of the edition, in policy order: each power's
+        components, then one per rule."""
+        out: list[Component] = []
+        for power in self.powers:
+            out += power.components()
+        return tuple(out) + tuple(Component(rule.id, rule.when) for rule in self.rules)
 
 
 @dataclass(frozen=True)
@@ -180,29 +284,29 @@ def build_policy(sources: dict) -> tuple[Policy | None, list[Diagnostic]]:
     for entry in sources["editions"]:
         edition = _edition(entry, sources["commons"], problems)
         if edition:
-            problems += check_budget(edition)
             editions.append(edition)
+    if not problems:  # the limits of a well-formed policy only
+        for edition in editions:
+            problems += over_limits(edition)
     if problems:
         return None, problems
     editions.sort(key=lambda e: (e.jurisdiction, e.start))
     return Policy(sources["directory"], tuple(editions), sources["lifespans"], sources["negotiation"]), []
 
 
-def check_budget(edition: Edition) -> list[Diagnostic]:
-    """The rule engine's located refusal of an edition too large for it to
-    check in time linear in its rules (``checker.rules.compile.check_budget``,
-    where the engine has it)."""
-    engine_budget = _engine_budget()
-    return list(engine_budget(edition) or []) if engine_budget else []
+def over_limits(edition: Edition) -> list[Diagnostic]:
+    """A diagnostic for each component of the edition that durable-rules'
+    fixed tables cannot hold (checker/rules/compile.py, LIMITS), at its rule or power."""
+    from .compile import check_budget  # pure Python: durable is not loaded
 
-
-@lru_cache(maxsize=1)
-def _engine_budget():
-    try:  # looked for once: a missing module is searched for on every import
-        from .compile import check_budget as engine_budget
-    except ImportError:
-        return None
-    return engine_budget
+    out = []
+    for problem in check_budget(edition):
+        owner = (problem.component or "").split("#")[0].split("/")[0]
+        found = next((x for x in edition.rules + edition.powers if x.id == owner), None)
+        file, line = (found.file, found.line) if found else (edition.file, 1)
+        out.append(Diagnostic("policy.over_limit", problem.message(), file, line, 1, hint=(
+            "split the condition into several, or test fewer values in it")))
+    return out
 
 
 def _read_plain(path, key, problems):
@@ -254,14 +358,13 @@ def _read_rule_file(path: Path, root: Path, problems):
         if key not in doc.data:
             problems.append(doc.diagnostic("policy.missing_field",
                                            f"this file needs the field '{key}'", (), f"add '{key}:'"))
-    for i, rule in enumerate(doc.data["rules"]):
+    for i, rule in enumerate(doc.data.get("rules", [])):
         problems += check_condition(rule["when"], ("rules", i, "when"), doc)
-        effect = rule["effect"]
-        if (effect["kind"] == "approval_required") != ("body" in effect):
-            problems.append(doc.diagnostic(
-                "policy.effect_body",
-                "an approval_required effect names a body, and only it does",
-                ("rules", i, "effect"), "e.g. effect: {kind: approval_required, body: nhse_national}"))
+    for i, power in enumerate(doc.data.get("powers", [])):
+        problems += _check_power(doc, power, ("powers", i))
+    for kind in doc.data.get("roles", {}):
+        problems += _check_values(doc, ("roles", kind), [kind], "maker.kind", key=True)
+    problems += _check_values(doc, ("targets",), doc.data.get("targets", []), "change.target")
     includes = []
     for i, name in enumerate(doc.data.get("include", [])):
         common = included_file(root, name)
@@ -297,32 +400,129 @@ def included_file(root: Path, name) -> str | None:
     return f"common/{inside.name}"
 
 
-def _rules(doc) -> list[Rule]:
+def _check_values(doc, path, values, field, key=False) -> list[Diagnostic]:
+    """A diagnostic for each value that the fact field cannot take."""
+    from .facts import fields
+
+    known = fields()[field]["values"]
     out = []
-    for i, r in enumerate(doc.data["rules"]):
-        out.append(Rule(r["id"], r["statement"].strip(), r["basis"].strip(), tuple(r["sources"]),
-                        r["when"], r["effect"]["kind"], r["effect"].get("body"),
-                        doc.file, doc.locate(("rules", i))[0]))
+    for i, value in enumerate(values):
+        if value not in known:
+            where = path if key else path + (i,)
+            out.append(doc.diagnostic("policy.bad_value", f"'{value}' is not an allowed value for {field}",
+                                      where, did_you_mean(value, known), key=key))
     return out
 
 
+def _check_power(doc, power: dict, path: tuple) -> list[Diagnostic]:
+    """What the policy schema cannot say of a power: its values, conditions and part names."""
+    holder = power["holder"]
+    out = _check_values(doc, path + ("holder", "kinds"), holder["kinds"], "maker.kind")
+    if "co_commissioning" in holder:
+        out += _check_values(doc, path + ("holder", "co_commissioning"), holder["co_commissioning"],
+                             "maker.co_commissioning")
+        if holder["kinds"] != ["ccg"]:
+            out.append(doc.diagnostic("policy.levels_not_ccg", "co-commissioning levels are a CCG's: "
+                                      "a holder with levels must be kinds: [ccg]", path + ("holder",),
+                                      "give the CCG power its own entry"))
+    out += _check_values(doc, path + ("instruments",), power["instruments"], "change.instrument")
+    out += _check_values(doc, path + ("targets",), power["targets"], "change.target")
+    if "when" in power:
+        out += check_condition(power["when"], path + ("when",), doc)
+    names: dict[str, tuple] = {}
+    for group in ("limits", "steps", "approvals"):
+        for i, part in enumerate(power.get(group, [])):
+            where = path + (group, i)
+            if part["id"] == "made" or part["id"] in names:
+                out.append(doc.diagnostic(
+                    "policy.duplicate_id", f"the part name '{part['id']}' is "
+                    + ("reserved for the maker's own decision" if part["id"] == "made" else
+                       "used twice in this power"), where + ("id",),
+                    "give each limit, step and approval of a power its own name"))
+            names[part["id"]] = where
+            if "when" in part:
+                out += check_condition(part["when"], where + ("when",), doc)
+            if group == "approvals":
+                out += _check_values(doc, where, [part["body"]], "maker.kind", key=False)[:1]
+            if part.get("precondition") and group != "steps":
+                out.append(doc.diagnostic("policy.bad_value", "only a step can be a precondition",
+                                          where + ("precondition",), "remove precondition"))
+    return out
+
+
+def _rules(doc) -> list[Rule]:
+    out = []
+    for i, r in enumerate(doc.data.get("rules", [])):
+        out.append(Rule(r["id"], r["statement"].strip(), r["basis"].strip(), tuple(r["sources"]),
+                        r["when"], r["effect"]["kind"], doc.file, doc.locate(("rules", i))[0]))
+    return out
+
+
+def _part(power: dict, kind: str, data: dict) -> Part:
+    return Part(f"{power['id']}/{data['id']}", kind, data["statement"].strip(),
+                (data.get("basis") or power["basis"]).strip(),
+                tuple(data.get("sources") or power["sources"]), data.get("when"),
+                data.get("body"), bool(data.get("precondition", False)))
+
+
+#: The maker's own decision, which every power needs (docs/policy-format.md, "Powers").
+MADE_STATEMENT = "The maker formally decides to make the change: until it has, nothing has been made."
+
+
+def _powers(doc) -> list[Power]:
+    out = []
+    for i, p in enumerate(doc.data.get("powers", [])):
+        made = Part(f"{p['id']}/made", "made", MADE_STATEMENT, p["basis"].strip(), tuple(p["sources"]))
+        out.append(Power(
+            p["id"], p["statement"].strip(), p["basis"].strip(), tuple(p["sources"]),
+            tuple(p["holder"]["kinds"]), tuple(p["holder"].get("co_commissioning", ())),
+            tuple(p["instruments"]), tuple(p["targets"]), p.get("when"),
+            tuple(_part(p, "limit", x) for x in p.get("limits", [])),
+            tuple(_part(p, "step", x) for x in p.get("steps", [])),
+            (made,) + tuple(_part(p, "approval", x) for x in p.get("approvals", [])),
+            doc.file, doc.locate(("powers", i))[0]))
+    return out
+
+
+def _roles(doc) -> dict[str, Role]:
+    return {kind: Role(r["statement"].strip(), r["basis"].strip(), tuple(r["sources"]))
+            for kind, r in doc.data.get("roles", {}).items()}
+
+
 def _edition(entry, commons, problems) -> Edition | None:
-    doc = entry["doc"]
-    data = doc.data
-    rules = _rules(doc)
+    doc, data = entry["doc"], entry["doc"].data
+    rules, powers, roles = _rules(doc), _powers(doc), {}
+    targets = tuple(data.get("targets", ()))
     for name in entry["includes"]:
         if name in commons:  # (a common file with problems stops the load before this)
-            rules += _rules(commons[name]["doc"])
+            common = commons[name]["doc"]
+            rules += _rules(common)
+            # A shared power reaches only the parts of the contract this edition
+            # has (the Network Contract DES did not exist in 2014), and none at
+            # all where it has none of them.
+            for power in _powers(common):
+                kept = tuple(t for t in power.targets if t in targets) if targets else power.targets
+                if kept:
+                    powers.append(replace(power, targets=kept))
+            roles.update(_roles(common))
+    roles.update(_roles(doc))  # the edition's own words win over a shared set's
     seen: dict[str, str] = {}
-    for rule in rules:
-        if rule.id in seen:
+    for item in powers + rules:
+        if item.id in seen:
             problems.append(Diagnostic(
-                "policy.duplicate_id", f"rule id '{rule.id}' is used twice in edition "
-                f"'{data.get('edition')}'", rule.file, rule.line, 1,
-                hint=f"the other is at {seen[rule.id]}; rule ids must be unique"))
-        seen[rule.id] = f"{rule.file}:{rule.line}"
+                "policy.duplicate_id", f"the id '{item.id}' is used twice in edition "
+                f"'{data.get('edition')}'", item.file, item.line, 1,
+                hint=f"the other is at {seen[item.id]}; power and rule ids must be unique"))
+        seen[item.id] = f"{item.file}:{item.line}"
     if any(key not in data for key in ("edition", "jurisdiction", "from")):
         return None  # reported as policy.missing_field by _read_rule_file
+    for power in _powers(doc):
+        outside = [t for t in power.targets if targets and t not in targets]
+        if outside:
+            problems.append(Diagnostic(
+                "policy.target_not_in_edition", f"power '{power.id}' reaches {', '.join(outside)}, "
+                f"which edition '{data['edition']}' does not list among its targets",
+                power.file, power.line, 1, hint="add it to the edition's targets, or remove it from the power"))
     return Edition(data["edition"], data["title"], data["jurisdiction"], data["from"],
                    data.get("to") or OPEN_END, (data.get("summary") or "").strip(),
-                   tuple(rules), doc.file)
+                   tuple(rules), doc.file, tuple(powers), roles, targets)

@@ -22,16 +22,18 @@ from ..rules.policy import default_policy_dir, read_policy
 
 #: Every code lint adds, with its severity and what it means (docs/trust.md).
 LINT_CODES = {
-    "lint.missing_id": ("error", "a rule has no id"),
-    "lint.missing_statement": ("error", "a rule has no plain-English statement"),
-    "lint.missing_basis": ("error", "a rule has no legal or policy basis"),
-    "lint.missing_sources": ("error", "a rule names no sources"),
-    "lint.duplicate_id": ("error", "two rules of one edition share an id"),
+    "lint.missing_id": ("error", "a power or rule has no id"),
+    "lint.missing_statement": ("error", "a power or rule has no plain-English statement"),
+    "lint.missing_basis": ("error", "a power or rule has no legal or policy basis"),
+    "lint.missing_sources": ("error", "a power or rule names no sources"),
+    "lint.duplicate_id": ("error", "two powers or rules of one edition share an id, or two parts of a power a name"),
     "lint.unknown_source": ("error", "a source file name that is not in the sources folder"),
     "lint.unknown_field": ("error", "a condition tests a field the facts do not have"),
     "lint.bad_value": ("error", "a condition compares a field with a value it cannot take"),
-    "lint.never_fires": ("error", "a rule's condition holds for no scheme of any edition that has it"),
-    "lint.shadowed": ("warning", "whenever the rule fires, another rule takes the decision from it"),
+    "lint.never_fires": ("error", "a rule that no scheme fires, a step no scheme takes, an approval never needed"),
+    "lint.shadowed": ("warning", "a refusal or a power that something else always overrides"),
+    "lint.power_unusable": ("error", "a power no scheme of an edition that has it can use"),
+    "lint.target_unreachable": ("warning", "a part of the contract an edition lists that no power ever covers"),
     "lint.bad_period": ("error", "an edition ends before it starts"),
     "lint.period_overlap": ("error", "two editions of a jurisdiction cover the same day"),
     "lint.period_gap": ("error", "no edition covers some days after a jurisdiction's first edition"),
@@ -86,17 +88,18 @@ def lint_policy(directory=None, sources=None) -> LintReport:
     for doc in docs:
         own += _rule_checks(doc, source_dir)
     own += _period_checks([d for d in docs if Path(d.file).parent.name == "editions"])
+    own += _left_out(docs)
     found = _merge(loaded, own)
     if source_dir is None or not source_dir.is_dir():
         report.notes.append("no sources folder found (looked for ../shared/sources; give --sources DIR): "
                             "source file names were not checked")
     if policy is None:
-        report.notes.append("the policy did not load, so whether each rule can fire or decide "
-                            "was not checked; fix the errors and run lint again")
+        report.notes.append("the policy did not load, so whether each power can be used and each rule "
+                            "can fire or decide was not checked; fix the errors and run lint again")
     else:
         from .lint_semantics import semantic_checks  # loads the engine
 
-        found += semantic_checks(policy)
+        found += semantic_checks(policy, _locator(docs))
     report.diagnostics = sorted(found, key=lambda d: (d.file, d.line, d.column, d.code))
     return report
 
@@ -111,34 +114,103 @@ def _documents(root: Path):
     return out
 
 
-def _rules(doc):
-    rules = doc.data.get("rules")
-    return [(i, r) for i, r in enumerate(rules) if isinstance(r, dict)] if isinstance(rules, list) else []
+def _items(doc, key):
+    items = doc.data.get(key)
+    return [(i, r) for i, r in enumerate(items) if isinstance(r, dict)] if isinstance(items, list) else []
+
+
+def _conditions(power: dict, path: tuple):
+    """Every condition of a power, with its path: its when, and each part's."""
+    if isinstance(power.get("when"), dict):
+        yield power["when"], path + ("when",)
+    for group in ("limits", "steps", "approvals"):
+        parts = power.get(group)
+        for j, part in enumerate(parts if isinstance(parts, list) else []):
+            if isinstance(part, dict) and isinstance(part.get("when"), dict):
+                yield part["when"], path + (group, j, "when")
+
+
+def _sources(doc, key, item, path):
+    """Every source an item cites, with its path (a power's parts' too)."""
+    for j, source in enumerate(item.get("sources") or []):
+        yield source, path + ("sources", j)
+    if key == "powers":
+        for group in ("limits", "steps", "approvals"):
+            parts = item.get(group)
+            for k, part in enumerate(parts if isinstance(parts, list) else []):
+                for j, source in enumerate(part.get("sources") or [] if isinstance(part, dict) else []):
+                    yield source, path + (group, k, "sources", j)
 
 
 def _rule_checks(doc, source_dir) -> list[Diagnostic]:
+    """Missing metadata, bad conditions and unknown sources of every power and rule of a file."""
     out = []
     known = sorted(p.name for p in source_dir.iterdir()) if source_dir and source_dir.is_dir() else None
-    for i, rule in _rules(doc):
-        for name in RULE_FIELDS:
-            value = rule.get(name)
-            if value is None or (isinstance(value, (str, list)) and not value) or \
-                    (isinstance(value, str) and not value.strip()):
-                out.append(doc.diagnostic(
-                    f"lint.missing_{name}", f"rule {rule.get('id') or i + 1} has no {name}",
-                    ("rules", i), _MISSING_HINTS[name]))
-        if isinstance(rule.get("when"), dict):
-            try:
-                out += check_condition(rule["when"], ("rules", i, "when"), doc)
-            except (TypeError, KeyError, AttributeError, ValueError):
-                pass  # a malformed condition: the schema diagnostics already say where
-        for j, source in enumerate(rule.get("sources") or []):
-            if known is not None and isinstance(source, str) and ARTICLE.match(source) \
-                    and source not in known:
-                out.append(doc.diagnostic(
-                    "lint.unknown_source", f"the source '{source}' is not in the sources folder",
-                    ("rules", i, "sources", j), did_you_mean(source, known)))
+    for key, noun in (("powers", "power"), ("rules", "rule")):
+        for i, item in _items(doc, key):
+            for name in RULE_FIELDS:
+                value = item.get(name)
+                if value is None or (isinstance(value, (str, list)) and not value) or \
+                        (isinstance(value, str) and not value.strip()):
+                    out.append(doc.diagnostic(
+                        f"lint.missing_{name}", f"{noun} {item.get('id') or i + 1} has no {name}",
+                        (key, i), _MISSING_HINTS[name]))
+            conditions = [(item["when"], (key, i, "when"))] if key == "rules" and isinstance(
+                item.get("when"), dict) else list(_conditions(item, (key, i))) if key == "powers" else []
+            for cond, path in conditions:
+                try:
+                    out += check_condition(cond, path, doc)
+                except (TypeError, KeyError, AttributeError, ValueError):
+                    pass  # a malformed condition: the schema diagnostics already say where
+            for source, path in _sources(doc, key, item, (key, i)):
+                if known is not None and isinstance(source, str) and ARTICLE.match(source) \
+                        and source not in known:
+                    out.append(doc.diagnostic(
+                        "lint.unknown_source", f"the source '{source}' is not in the sources folder",
+                        path, did_you_mean(source, known)))
     return out
+
+
+def _left_out(docs) -> list[Diagnostic]:
+    """Shared powers that every edition including their file leaves out,
+    because it lists none of their targets (checker.rules.policy keeps a
+    shared power only for the targets an edition lists)."""
+    editions = [d for d in docs if Path(d.file).parent.name == "editions"]
+    out = []
+    for doc in docs:
+        if Path(doc.file).parent.name != "common":
+            continue
+        name = f"common/{Path(doc.file).name}"  # as editions include it
+        including = [e for e in editions if name in (e.data.get("include") or [])]
+        for i, power in _items(doc, "powers"):
+            reach = power.get("targets") if isinstance(power.get("targets"), list) else []
+            kept = [e for e in including
+                    if not e.data.get("targets") or set(reach) & set(e.data.get("targets") or [])]
+            if including and not kept:
+                out.append(doc.diagnostic(
+                    "lint.power_unusable", f"power '{power.get('id')}' is left out of every edition that "
+                    f"includes {name} ({', '.join(str(e.data.get('edition')) for e in including)}): none lists "
+                    f"any of its targets ({', '.join(map(str, reach))})", ("powers", i),
+                    "add the part of the contract to an edition's targets, or remove the power"))
+    return out
+
+
+def _locator(docs):
+    """``locate(file, path)``: the line of a path in a policy file, where the
+    path may name a power by its id: ('powers', 'eng.sfe-directions', 'steps', 0)."""
+    by_file = {d.file: d for d in docs}
+
+    def locate(file, path) -> tuple[int, int]:
+        doc = by_file.get(file)
+        if doc is None:
+            return 1, 1
+        path = tuple(path)
+        if len(path) > 1 and path[0] == "powers" and isinstance(path[1], str):
+            index = next((i for i, p in _items(doc, "powers") if p.get("id") == path[1]), None)
+            path = ("powers", index) + path[2:] if index is not None else ("powers",)
+        return doc.locate(path)
+
+    return locate
 
 
 _MISSING_HINTS = {
@@ -210,7 +282,7 @@ def _merge(loaded, own) -> list[Diagnostic]:
 
 def _covered(d, missing) -> bool:
     """A schema complaint about a rule field lint already reports as missing."""
-    if d.code.startswith("lint.") or len(d.path) < 2 or d.path[0] != "rules":
+    if d.code.startswith("lint.") or len(d.path) < 2 or d.path[0] not in ("rules", "powers"):
         return False
     for name in RULE_FIELDS:
         if (d.file, d.path[:2], name) in missing and (
