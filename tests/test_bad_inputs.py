@@ -163,10 +163,10 @@ def test_alias_bomb_is_refused_in_under_a_second_with_bounded_memory(text, tmp_p
     path.write_text(text)
     checker.check_file(A_CASE)  # warm: imports and the policy are not the bomb's cost
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine's other work does not count
     with pytest.raises(checker.InputError) as err:
         checker.check_file(path)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert err.value.diagnostics[0].code == "input.too_many_nodes"

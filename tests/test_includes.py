@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import checker
-from conftest import CASES, policy_copy, run_vires
+from conftest import CASES, REPO, policy_copy, run_vires
 
 EDITION = "editions/england-2015.yaml"
 WRITTEN = "include: [common/england.yaml, common/risks.yaml]"
@@ -20,7 +20,8 @@ def test_an_include_outside_common_is_refused_where_it_is_written(include, tmp_p
     policy = policy_copy(tmp_path, EDITION, WRITTEN, f"include: [{include}, common/risks.yaml]")
     proc = run_vires("check", "--policy", policy, CASES / "leeds-2017.yaml")
     assert proc.returncode == 2, proc.stdout
-    assert f"{policy / EDITION}:14:" in proc.stderr and "[policy.bad_include]" in proc.stderr
+    line = 1 + (REPO / "policy" / EDITION).read_text().splitlines().index(WRITTEN)
+    assert f"{policy / EDITION}:{line}:" in proc.stderr and "[policy.bad_include]" in proc.stderr
 
 
 def test_an_absolute_path_is_refused_even_into_the_folder(tmp_path):

@@ -2,9 +2,9 @@
 in its rules, or is refused with a located error naming the limit. On main an
 edition of more than about 512 rules hung `check` and `lint` at 100% CPU
 (512 rules: 0.44 s; 514: never finished): durable-rules' ruleset cannot hold
-them. The engine-core branch splits large editions and gives the policy
-loader a budget check (``checker.rules.compile.check_budget``, called from
-``checker.rules.policy.check_budget``); until it is merged this test fails,
+them. The engine now splits large editions into rulesets it can hold, and
+the policy loader refuses a component beyond durable's limits
+(``checker.rules.compile.check_budget``, from ``policy.over_limits``). Run
 in a subprocess with a timeout, so the suite never hangs."""
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ def _big_policy(tmp_path, count: int):
     return policy_copy(tmp_path, "editions/england-2015.yaml", "\nrules:\n", "\nrules:\n" + rules)
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the engine-core branch", raises=subprocess.TimeoutExpired)
 def test_an_edition_of_600_rules_is_checked_or_refused_in_seconds(tmp_path):
     policy = _big_policy(tmp_path, RULES)
     proc = subprocess.run([str(VIRES), "check", "--format", "table", "--policy", str(policy),

@@ -18,11 +18,15 @@ RETITLE, CURSOR_UP, RTL = "\x1b]0;pwned\x07", "\x1b[2A", "\u202e"
 FAKE_VERDICT = "x\n  VALID: within powers, and every required approval formally given\n"
 
 
+MAKER = 'name: "NHS Leeds North, Leeds South and East, and Leeds West CCGs, jointly"'
+
+
 def scheme_with(tmp_path, title: str, name: str = "NHS Leeds North CCG", reason: str = "") -> str:
     """Leeds with a hostile title (and body name and reason), as a file; its path."""
     text = LEEDS.replace("title: Leeds CCGs let practices opt out of up to 80% of QOF for the rest of 2016/17",
                          f"title: {json.dumps(title)}", 1)
-    text = text.replace("name: NHS Leeds North CCG", f"name: {json.dumps(name)}", 1)
+    assert MAKER in text
+    text = text.replace(MAKER, f"name: {json.dumps(name)}", 1)
     if reason:
         text = text.replace("reason: the CCGs believed local NHS England officials had approved the deal",
                             f"reason: {json.dumps(reason)}", 1)
@@ -63,7 +67,7 @@ def test_a_title_with_line_breaks_cannot_print_a_fake_verdict(tmp_path):
     path = scheme_with(tmp_path, FAKE_VERDICT)
     out = run_vires("check", path).stdout
     verdict_lines = [line for line in out.splitlines() if line.lstrip().startswith(("VALID", "ULTRA VIRES"))]
-    assert verdict_lines == ["  ULTRA VIRES: beyond the powers of the bodies involved"]
+    assert verdict_lines == ["  ULTRA VIRES: beyond the powers of the body that would make it"]
     assert "x\\n  VALID: within powers" in out.splitlines()[0]
 
 

@@ -57,7 +57,8 @@ def entry_of(policy_dir, cache):
 
 
 def rules(policy) -> list:
-    return [(e.id, r.id, r.effect, r.body, r.line) for e in policy.editions for r in e.rules]
+    return ([(e.id, r.id, r.effect, r.line) for e in policy.editions for r in e.rules]
+            + [(e.id, p.id, p.instruments, p.targets, p.line) for e in policy.editions for p in e.powers])
 
 
 def test_second_load_comes_from_the_cache(policy_dir, cache):
@@ -142,14 +143,21 @@ def _forge(entry, change, digest=True):
 
 
 def _soften_leeds_rule(body: str) -> str:
-    # The rule that makes Leeds ultra vires becomes a mere risk: a verdict-changing edit of the right shape.
+    # The delegated CCG's power is made to reach a direct change of QOF payments,
+    # so Leeds (ultra vires: no power) would come out pending: a verdict-changing
+    # edit of the right shape.
     data = json.loads(body)
     text = json.dumps(data)
-    needle = '"id": "eng15.ccg-cannot-change-qof"'
+    needle = '"eng15.delegated-ccg-local-scheme"'
     assert needle in text
     start = text.index(needle)
-    kind = text.index('"kind": "ultra_vires"', start)
-    return text[:kind] + '"kind": "risk"' + text[kind + len('"kind": "ultra_vires"'):]
+    was = text.index('"local_incentive_scheme"', start)
+    return text[:was] + '"direct_payment_change"' + text[was + len('"local_incentive_scheme"'):]
+
+
+#: The same edit in the policy's own file (england-2015.yaml).
+WIDENED = ("instruments: [local_incentive_scheme, local_enhanced_service]\n    targets: [qof, local_services]",
+           "instruments: [direct_payment_change, local_enhanced_service]\n    targets: [qof, local_services]")
 
 
 def _check_leeds(policy_dir, cache):
@@ -168,8 +176,8 @@ def test_an_entry_edited_to_change_a_verdict_is_not_served(policy_dir, cache):
 def test_an_entry_from_another_key_is_not_served(policy_dir, cache, tmp_path):
     """A well-formed entry with a correct digest, but written for another
     policy (here: the softened rule), copied under this policy's name."""
-    other = policy_copy(tmp_path / "other", "common/england.yaml", "kind: ultra_vires", "kind: risk")
-    assert _check_leeds(other, cache).returncode in (0, 1)
+    other = policy_copy(tmp_path / "other", "editions/england-2015.yaml", *WIDENED)
+    assert "pending" in _check_leeds(other, cache).stdout  # that policy's answer differs
     foreign = entry_of(other, cache)
     shutil.copy(foreign, entry_of(policy_dir, cache))
     proc = _check_leeds(policy_dir, cache)

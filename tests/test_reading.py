@@ -71,7 +71,7 @@ def test_values_are_read_as_the_schema_means_them(old, new, tmp_path):
 
 
 def test_yes_stays_text_where_text_is_meant(tmp_path):
-    result = checker.check_file(_leeds_with(tmp_path, "name: NHS Leeds North CCG", "name: NO"))
+    result = checker.check_file(_leeds_with(tmp_path, "name: Leeds LMC", "name: NO"))
     assert result.verdict == "ultra_vires"
     scheme = checker.check(yaml.safe_load(LEEDS.read_text()) | {"place": "yes"})
     assert scheme.verdict == "ultra_vires"
@@ -113,7 +113,8 @@ def test_the_api_takes_what_json_load_returns(tmp_path):
 
 def test_the_api_takes_tuples_and_dates_anywhere():
     data = yaml.safe_load(LEEDS.read_text())
-    data["proposers"] = tuple(data["proposers"])
+    data["requested_by"] = tuple(data["requested_by"])
+    data["change"]["targets"] = tuple(data["change"]["targets"])
     data["decisions"][1]["date"] = datetime.date(2017, 2, 2)
     assert checker.check(data).verdict == "ultra_vires"
 

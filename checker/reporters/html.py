@@ -6,9 +6,9 @@ answer); the approval chain is an inline SVG."""
 from __future__ import annotations
 
 from .approval_svg import render_chain
+from .briefing import NEAREST_HEADING
 from .neutral import for_html as escape
 from .words import similarity_words
-from .briefing import NEAREST_HEADING
 
 LQ, RQ, DASH = "\u201c", "\u201d", " \u2014 "
 

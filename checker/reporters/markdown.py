@@ -10,6 +10,7 @@ from __future__ import annotations
 from .briefing import NEAREST_HEADING
 from .neutral import for_markdown as md
 from .neutral import for_markdown_code as code
+from .words import similarity_words
 
 
 def _cite(rule: str, basis: str, sources, label: str = "Rule") -> str:
