@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 
-import pytest
-
 from conftest import CASES, VIRES, policy_copy
 
 RULES = 600
