@@ -103,7 +103,9 @@ def code_digest() -> str:
 def load_cached(directory: Path, read, build, files):
     """The Policy of ``directory``, with its diagnostics: from the cache, or
     by ``read(directory)`` (the checked sources, and diagnostics) and then
-    ``build(sources)``, caching the sources of a policy without diagnostics.
+    ``build(sources)``, caching the sources of a policy without diagnostics
+    (an entry read back is built with ``build(sources, True)``: its limits were
+    checked when it was written).
     ``files`` are the files ``read`` reads."""
     folder = cache_dir()
     key = _key(directory, files) if folder is not None else None
@@ -113,7 +115,7 @@ def load_cached(directory: Path, read, build, files):
     found = _read_entry(folder, entry, key)
     if found is not None:
         try:
-            policy, problems = build(found)
+            policy, problems = build(found, True)  # written only for a policy without problems
         except Exception:  # a wrong shape that passed the checks: read the policy instead
             policy, problems = None, ["unusable"]
         if policy is not None and not problems:

@@ -277,15 +277,18 @@ def read_sources(directory) -> tuple[dict | None, list[Diagnostic]]:
             "commons": commons, "editions": editions}, problems
 
 
-def build_policy(sources: dict) -> tuple[Policy | None, list[Diagnostic]]:
-    """The Policy made of what ``read_sources`` read."""
+def build_policy(sources: dict, limits_checked: bool = False) -> tuple[Policy | None, list[Diagnostic]]:
+    """The Policy made of what ``read_sources`` read. ``limits_checked``: the
+    sources come from a policy cache entry of this very policy and code, so
+    durable's limits were checked when it was written (two thirds of building
+    the shipped policy; ``checker.rules.cache``)."""
     problems: list[Diagnostic] = []
     editions = []
     for entry in sources["editions"]:
         edition = _edition(entry, sources["commons"], problems)
         if edition:
             editions.append(edition)
-    if not problems:  # the limits of a well-formed policy only
+    if not problems and not limits_checked:  # the limits of a well-formed policy only
         for edition in editions:
             problems += over_limits(edition)
     if problems:
