@@ -73,11 +73,6 @@ def printable(text: str) -> str:
     return "".join(c if ord(c) in covered else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-@lru_cache(maxsize=1)
-def _template():
-    return _blank()
-
-
 def _blank():
     """An empty A4 document with the fonts loaded, copied for each layout."""
     from fpdf import FPDF
@@ -97,13 +92,10 @@ def _blank():
 class _Layout:
     """One layout of a briefing at one body size."""
 
-    def __init__(self, size: float, final: bool):
-        import copy
-
+    def __init__(self, size: float):
         self.size = size
-        # A trial layout shares the fonts' tables with the other trials; the
-        # final one reads its own, which writing the PDF cuts down to a subset.
-        pdf = _blank() if final else copy.deepcopy(_template())
+        # Each layout reads its own fonts: writing the PDF cuts their tables down to a subset.
+        pdf = _blank()
         pdf.add_page()
         self.pdf = pdf
         self.x0, self.w = MARGIN, WIDTH  # the column being written
@@ -321,8 +313,8 @@ def _precedents(lay: _Layout, precedents: list) -> None:
                  marker="\u2022", after=0.2)
 
 
-def _layout(b, size: float, columns: bool = True, final: bool = False) -> _Layout:
-    lay = _Layout(size, final)
+def _layout(b, size: float, columns: bool = True) -> _Layout:
+    lay = _Layout(size)
     pdf = lay.pdf
     pdf.set_title(printable(f"Briefing: {b.title}"))
     lay.para(f"BRIEFING FOR COMMITTEE \u00b7 {b.edition_title}", size=size - 1, colour=MUTED, after=0.3)
@@ -427,11 +419,10 @@ def render_briefing(b) -> bytes:
     precedents), else at the first size, one part after another, over as many
     pages as it needs."""
     b = neutralised(b, for_terminal)
-    size, columns = SIZES[0], False
-    for trial in SIZES:
-        lay = _layout(b, trial)
+    for size in SIZES:
+        lay = _layout(b, size)
         if lay.pdf.page == 1 and not lay.overflow:
-            size, columns = trial, True
             break
-    lay = _layout(b, size, columns, final=True)
+    else:
+        lay = _layout(b, SIZES[0], columns=False)
     return bytes(lay.pdf.output())
