@@ -74,7 +74,7 @@ def printable(text: str) -> str:
 
 
 def _blank():
-    """An empty A4 document with the fonts loaded, copied for each layout."""
+    """An empty A4 document with the fonts loaded and the fixed metadata set."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
