@@ -35,7 +35,9 @@ import re
 #: Characters shown as escapes: every non-printable character but the
 #: ordinary spaces (a no-break space from a word processor is left alone).
 _HIDDEN = re.compile(r"[^\x20-\x7e]")
-_MARKDOWN = re.compile(r"[\\`*_\[\]{}#!|~]")
+#: Markdown's active characters; an underscore inside a word (``opt_in``,
+#: ``002_fbf4.txt``) is left alone, as CommonMark never reads it as emphasis.
+_MARKDOWN = re.compile(r"[\\`*\[\]{}#!|~]|_(?!(?<=[0-9A-Za-z]_)[0-9A-Za-z])")
 _MARKDOWN_START = re.compile(r"^([-+=>]|[0-9]+[.)])")
 _JSON_HIDDEN = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
