@@ -84,13 +84,13 @@ def report(
     from ..explore.precedents import load_library, nearest
     from ..reporters.briefing import FIX_SEARCH, PRECEDENTS, build_briefing
 
-    format, refused = format_problems(output, format)
-    if refused:
-        fail_input(refused)
     if output is not None:  # before any work: never over an input, a device or (without --force) a file
         refused = output_problems(output, force, input_files(file, policy=policy))
         if refused:
             fail_input(refused)
+    format, refused = format_problems(output, format)  # then: the file's name says the format
+    if refused:
+        fail_input(refused)
     try:
         checker = checker_for(policy)
         scheme = checker.load(file)
