@@ -36,10 +36,10 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomically(path, text: str, overwrite: bool = True) -> Path:
-    """Write ``text`` to ``path``. With ``overwrite=False`` an existing file
-    raises FileExistsError, even one created while we were writing. Any
-    OSError leaves ``path`` as it was."""
+def write_atomically(path, text: str | bytes, overwrite: bool = True) -> Path:
+    """Write ``text`` to ``path``: UTF-8 text, or bytes as they are (a PDF).
+    With ``overwrite=False`` an existing file raises FileExistsError, even one
+    created while we were writing. Any OSError leaves ``path`` as it was."""
     path = Path(path)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode) if overwrite else None
@@ -50,8 +50,9 @@ def write_atomically(path, text: str, overwrite: bool = True) -> Path:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        data = text if isinstance(text, bytes) else str.encode(text, "utf-8")  # not text: TypeError
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())  # on disk before it takes the name
         if overwrite:
@@ -64,7 +65,7 @@ def write_atomically(path, text: str, overwrite: bool = True) -> Path:
     return path
 
 
-def write_output(path, text: str, overwrite: bool = True) -> list[Diagnostic]:
+def write_output(path, text: str | bytes, overwrite: bool = True) -> list[Diagnostic]:
     """Write an output file whole (``write_atomically``), or the diagnostic that says why it could not be."""
     try:
         write_atomically(path, text, overwrite)
