@@ -173,3 +173,22 @@ def test_every_text_field_is_escaped(web):
     assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in page for page in pages)
     data = yaml.safe_load(web.get(f"{record}/scheme.yaml").text)
     assert data["title"] == MARKUP  # kept as written, only escaped where shown
+
+
+def test_a_record_read_back_says_when_todays_policy_answers_differently(web, leeds):
+    from sqlalchemy import update
+
+    from checker.web.store import records
+
+    store = web.app.service.store
+    with store.engine.begin() as db:  # as if the policy of the day had said valid
+        kept = store.get_record(leeds[1])
+        db.execute(update(records).where(records.c.id == leeds[1]).values(
+            verdict="valid", result=json.dumps(dict(kept["result"], verdict="valid", decided_by=[]))))
+    page = web.get(f"/records/{leeds[1]}").text
+    assert "different answer: now ultra vires, then valid" in page
+    api = web.get(f"/api/records/{leeds[1]}").json()
+    assert api["recheck"]["changed"] and api["recheck"]["verdict_then"] == "valid"
+    with store.engine.begin() as db:
+        db.execute(update(records).where(records.c.id == leeds[1]).values(
+            verdict=kept["verdict"], result=json.dumps(kept["result"])))
