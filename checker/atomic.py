@@ -13,14 +13,19 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 
 
-def write_atomically(path, text: str, overwrite: bool = True) -> Path:
-    """Write ``text`` to ``path``. With ``overwrite=False`` an existing file
-    raises FileExistsError, even one created while we were writing."""
+def write_atomically(path, text: str | bytes, overwrite: bool = True) -> Path:
+    """Write ``text`` to ``path`` (UTF-8 text, or bytes as they are: a PDF).
+    With ``overwrite=False`` an existing file raises FileExistsError, even one
+    created while we were writing."""
     path = Path(path)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
         if overwrite:
             os.replace(temp, path)
         else:

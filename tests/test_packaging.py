@@ -28,6 +28,9 @@ def test_wheel_holds_policy_schemas_and_console_script(wheel):
         assert "checker/" + path in names
     assert "checker/schemas/scheme.schema.json" in names
     assert "checker/schemas/policy.schema.json" in names
+    # The PDF briefing's fonts travel with it, with their licence.
+    for font in ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf", "LICENSE"):
+        assert f"checker/reporters/fonts/{font}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "vires = checker.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
@@ -47,3 +50,17 @@ def test_installed_package_works_without_the_source_tree(wheel, tmp_path):
     location, verdict = proc.stdout.split()
     assert location.startswith(str(target))
     assert verdict == "ultra_vires"
+
+
+def test_installed_package_writes_a_pdf_with_its_own_fonts(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
+                    str(target), str(wheel)], check=True, capture_output=True, timeout=300)
+    out = tmp_path / "brief.pdf"
+    code = ("import sys; from checker.cli import main; sys.argv = ['vires', 'report', sys.argv[1], '-o', sys.argv[2]];"
+            "main()")
+    proc = subprocess.run([sys.executable, "-c", code, str(CASES / "leeds-2017.yaml"), str(out)],
+                          cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(target)),
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"%PDF-") and b"DejaVuSansCondensed" in out.read_bytes()

@@ -117,10 +117,14 @@ def test_html_is_one_self_contained_file(tmp_path):
 def test_format_follows_the_output_suffix_unless_given(tmp_path):
     _report("leeds-2017", "-o", tmp_path / "b.html")
     _report("leeds-2017", "-o", tmp_path / "b.md")
-    _report("leeds-2017", "-o", tmp_path / "c.txt", "--format", "html")
+    _report("leeds-2017", "-o", tmp_path / "c.txt")
+    _report("leeds-2017", "-o", tmp_path / "c.htm", "--format", "html")
     assert (tmp_path / "b.html").read_text().startswith("<!DOCTYPE html>")
     assert (tmp_path / "b.md").read_text().startswith("# Leeds")
-    assert (tmp_path / "c.txt").read_text().startswith("<!DOCTYPE html>")
+    assert (tmp_path / "c.txt").read_text().startswith("# Leeds")  # Markdown is plain text
+    assert (tmp_path / "c.htm").read_text().startswith("<!DOCTYPE html>")
+    # A file name of another format is refused (tests/test_report_pdf.py has the rest).
+    assert _report("leeds-2017", "-o", tmp_path / "d.txt", "--format", "html").returncode == 2
 
 
 def test_report_is_deterministic():

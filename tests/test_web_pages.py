@@ -3,11 +3,13 @@ form, the review, the result, what-if, downloads, the case library; and
 safe by default (headers, CSRF, escaping, the safe loader for uploads)."""
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from checker.load.yamlfile import parse_yaml
 from conftest import CASES
@@ -102,6 +104,10 @@ def test_the_downloads(web, leeds):
     scheme = parse_yaml(web.get(f"{base}/scheme.yaml").text)[0].data
     assert scheme["id"] == "leeds-2017" and scheme["change"]["instrument"] == "direct_payment_change"
     assert json.loads(web.get(f"{base}/result.json").text)["verdict"] == "ultra_vires"
+    pdf = web.get(f"{base}/briefing.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "ULTRA VIRES" in text and len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
     assert web.get(f"{base}/nothing.exe").status_code == 404
 
 

@@ -62,8 +62,9 @@ def _arrow(x: int) -> str:
             f'stroke-width="2" marker-end="url(#arrow)"/>')
 
 
-def render_chain(briefing) -> str:
-    """The diagram, sized by its viewBox so it scales to the page."""
+def chain_boxes(briefing) -> list[tuple]:
+    """The boxes of the diagram, in order: (caption, name, status words, style),
+    the approvals numbered, the outcome last (the PDF draws the same boxes)."""
     boxes, n = [], 0
     for step in briefing.chain:
         caption = step.caption
@@ -72,6 +73,12 @@ def render_chain(briefing) -> str:
             caption = f"Approval {n}"
         boxes.append((caption, step.label, step.words, STATUS_STYLE.get(step.status, STATUS_STYLE["pending"])))
     boxes.append(("Outcome", briefing.outcome, briefing.headline.lower(), OUTCOME_STYLE[briefing.verdict]))
+    return boxes
+
+
+def render_chain(briefing) -> str:
+    """The diagram, sized by its viewBox so it scales to the page."""
+    boxes = chain_boxes(briefing)
     width = len(boxes) * BOX_W + (len(boxes) - 1) * GAP + 2 * PAD
     height = BOX_H + 2 * PAD
     parts = []

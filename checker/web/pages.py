@@ -51,11 +51,6 @@ def download_name(scheme_id: str, suffix: str) -> str:
     return f"{stem}{suffix}"
 
 
-def pdf_available() -> bool:
-    """Whether this vires can write the briefing as PDF (checker.reporters.pdf)."""
-    return (Path(__file__).resolve().parents[1] / "reporters" / "pdf.py").is_file()
-
-
 def router(service: Service) -> APIRouter:
     """The pages' routes, answering from ``service``."""
     pages = APIRouter(include_in_schema=False)
@@ -63,8 +58,7 @@ def router(service: Service) -> APIRouter:
 
     def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         token = request.cookies.get(CSRF_COOKIE) or new_token()
-        text = _env.get_template(name).render(csrf=token, csrf_field=CSRF_FIELD, steps=form.STEPS,
-                                              pdf=pdf_available(), **context)
+        text = _env.get_template(name).render(csrf=token, csrf_field=CSRF_FIELD, steps=form.STEPS, **context)
         answer = HTMLResponse(text, status_code=status)
         if request.cookies.get(CSRF_COOKIE) != token:
             answer.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
@@ -309,6 +303,8 @@ def _case_row(path, scheme, result) -> dict:
 
 
 def pdf_download(briefing, stem: str) -> Response:
-    """The briefing as PDF, when this vires has the PDF reporter."""
-    return Response("The PDF briefing is not part of this version of vires; download the HTML briefing and "
-                    "print it to PDF.", status_code=404, media_type="text/plain")
+    """The briefing as PDF (`vires report --format pdf`'s), one A4 page where it fits."""
+    from ..reporters.pdf import render_briefing
+
+    return Response(render_briefing(briefing), media_type="application/pdf",
+                    headers={"content-disposition": f'attachment; filename="{stem}-briefing.pdf"'})
