@@ -137,7 +137,8 @@ def _field(question: Question, path: tuple, answers: dict, errors: dict, scheme:
     typed = answers.get(key, "")
     also = [w for w in written_words(path) if not w.startswith("?")]
     message, hint = errors.get(key, ("", ""))
-    return Field(key, question.ask, schema.describe(path) if kind in ("text", "number", "date") else "", kind,
+    ask = question.ask.split(" (one, or several")[0] if kind == "multi" else question.ask  # boxes, not commas
+    return Field(key, ask, schema.describe(path) if kind in ("text", "number", "date") else "", kind,
                  options, typed, tuple(p.strip() for p in typed.split(",") if p.strip()) if kind == "multi" else (),
                  dont_know, interview.required(path), _typed(default), "; ".join(also), question.when_words,
                  message, hint)
@@ -170,6 +171,11 @@ def count_of(group: Group, answers: dict) -> int:
     if text.isdigit() and int(text) <= interview.MAX_ITEMS:
         return int(text)
     return group.default
+
+
+def counts(step: Step, answers: dict) -> list[int]:
+    """How many items each list of a step has in the answers."""
+    return [count_of(item, answers) for item in step.flow if isinstance(item, Group)]
 
 
 def step_keys(step: Step, answers: dict) -> set[str]:

@@ -116,19 +116,19 @@ def router(service: Service) -> APIRouter:
         if answers is None or not 1 <= number <= len(form.STEPS):
             return problem(request, "No such draft", "This link names no draft kept here.", 404)
         step = form.STEPS[number - 1]
-        counts_before = {k: v for k, v in answers.items() if k.startswith("#")}
+        counts_before = form.counts(step, answers)
         answers = form.answers_from_form(data, step, answers)
         service.store.save_draft(draft_id, answers)
         go = data.get("go", "next")
         if go == "back":
             return RedirectResponse(f"/drafts/{draft_id}/{max(1, number - 1)}", status_code=303)
-        counts_after = {k: v for k, v in answers.items() if k.startswith("#")}
+        counts_after = form.counts(step, answers)
+        if counts_before != counts_after and go != "review":  # show the new items before asking for them
+            return RedirectResponse(f"/drafts/{draft_id}/{number}#items", status_code=303)
         _, errors = form.build(answers, policy)
         mine = {k: v for k, v in errors.items() if k in form.step_keys(step, answers)}
         if mine:
             return step_page(request, draft_id, number, answers, mine, 422)
-        if counts_before != counts_after and go != "review":
-            return RedirectResponse(f"/drafts/{draft_id}/{number}#items", status_code=303)  # show the new items
         if go == "review" or number == len(form.STEPS):
             return RedirectResponse(f"/drafts/{draft_id}/review", status_code=303)
         return RedirectResponse(f"/drafts/{draft_id}/{number + 1}", status_code=303)
