@@ -138,3 +138,32 @@ def test_a_bug_answers_500_in_a_plain_sentence(web, monkeypatch):
     answer = web.post("/api/check", content=LEEDS, headers=YAML)
     assert answer.status_code == 500 and "bug in vires" in answer.text
     assert "secret internals" not in answer.text and "Traceback" not in answer.text
+
+
+def _leeds_json(**change) -> dict:
+    import yaml
+
+    scheme = json.loads(json.dumps(yaml.safe_load(LEEDS), default=str))
+    scheme["maker"].update(change)
+    return scheme
+
+
+def test_a_json_body_read_fast_is_checked_as_the_yaml_one_and_located_when_bad(web):
+    as_json = web.post("/api/check", content=json.dumps(_leeds_json()), headers={"content-type": "application/json"})
+    as_yaml = web.post("/api/check", content=LEEDS, headers=YAML)
+    assert as_json.content == as_yaml.content
+    bad = json.dumps(_leeds_json(kind="area_teem"), indent=2)
+    found = _diagnostics(web.post("/api/check", content=bad, headers={"content-type": "application/json"}))
+    line = next(n for n, text in enumerate(bad.splitlines(), 1) if "area_teem" in text)
+    assert (found[0]["code"], found[0]["path"], found[0]["line"]) == ("scheme.bad_value", "maker.kind", line)
+
+
+@pytest.mark.parametrize("body, code", [
+    ('{"id": "a", "id": "b"}', "yaml.duplicate_key"),
+    ("[" * 60 + "]" * 60, "input.too_deep"),
+    ('{"title": NaN}', "scheme.missing_field"),
+    ('{"id": ', "yaml.syntax"),
+])
+def test_json_the_fast_reader_refuses_goes_to_the_clis_loader(web, body, code):
+    found = _diagnostics(web.post("/api/check", content=body, headers={"content-type": "application/json"}))
+    assert found[0]["code"] == code

@@ -12,7 +12,7 @@ import yaml
 from pypdf import PdfReader
 
 from checker.load.yamlfile import parse_yaml
-from conftest import CASES
+from conftest import CASES, REPO
 from web_support import build_through_the_form, client, csrf, form_answers
 
 
@@ -198,3 +198,22 @@ def test_a_record_read_back_says_when_todays_policy_answers_differently(web, lee
     with store.engine.begin() as db:
         db.execute(update(records).where(records.c.id == leeds[1]).values(
             verdict=kept["verdict"], result=json.dumps(kept["result"])))
+
+
+ICB_DRAFT = REPO / "docs" / "examples" / "icb-draft-2026.answers"
+
+
+def test_dont_know_gives_an_undetermined_result_with_the_verdict_for_each_answer(web):
+    answers = form_answers(ICB_DRAFT)
+    assert answers["change.practice_opt_in"] == "?"  # the "Don't know" choice
+    draft = build_through_the_form(web, answers)
+    page = web.post(f"/drafts/{draft}/check", data={"csrf": csrf(web)}).text
+    assert "UNDETERMINED" in page and "find out" in page.lower()
+    assert "Don&#39;t know" in web.get(f"/drafts/{draft}/review").text
+
+
+def test_the_api_page_describes_every_endpoint(web):
+    page = web.get("/about-api").text
+    for path in ("/api/check", "/api/whatif", "/api/fix", "/api/precedents", "/api/schema", "/api/editions",
+                 "/api/records/", "/api/openapi.json"):
+        assert path in page

@@ -2,6 +2,7 @@
 web stack imported by this command alone, and a bad store refused plainly."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import urllib.request
@@ -52,3 +53,14 @@ def test_make_serve_opens_the_app(tmp_path):
 def test_a_store_that_cannot_be_opened_is_bad_input(tmp_path):
     ran = run_vires("serve", "--store", "nosuchdb://x")
     assert ran.returncode == 2 and "serve.bad_store" in ran.stderr and "postgresql://" in ran.stderr
+
+
+def test_the_load_benchmark_smoke_run_prints_every_figure():
+    ran = subprocess.run([sys.executable, str(REPO / "bench" / "serve_load.py"), "--smoke", "--clients", "8"],
+                         cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    for figure in (r"in process: checker\.check\s+[\d,]+ checks/s", r"served: requests/s\s+[\d,]+ requests/s",
+                   r"served: latency p50/p95/p99\s+[\d.]+ / [\d.]+ / [\d.]+ ms", r"served: errors\s+0$",
+                   r"ratio served / in process\s+\d+\.\d+"):
+        assert re.search(figure, ran.stdout, re.M), f"missing {figure!r} in:\n{ran.stdout}"
+    assert "bench/serve_load.py" in (REPO / "docs" / "performance.md").read_text()

@@ -11,6 +11,7 @@ never a stack trace. The answers are the JSON of the matching CLI command
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,7 +20,7 @@ from fastapi.responses import Response
 from ..diagnostics import Diagnostic, InputError
 from ..load.schema import load_schema
 from ..reporters.fix import report_dict
-from ..reporters.json_report import dumps, result_dict
+from ..reporters.json_report import result_dict
 from ..reporters.precedents import precedent_dict
 from ..reporters.whatif import comparison_dict
 from .service import Service, changes_from
@@ -43,8 +44,11 @@ _BAD: dict[int | str, dict[str, Any]] = {"422": {"description": "Bad input: the 
 
 
 def json_answer(data, status: int = 200) -> Response:
-    """A JSON answer, byte-stable (sorted keys, as the CLI writes it)."""
-    return Response(dumps(data), status_code=status, media_type="application/json")
+    """A JSON answer: the CLI's keys in the CLI's order, byte-stable, but
+    compact (the json module writes indented JSON in pure Python, which cost
+    a third of a check's time per answer)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return Response(text, status_code=status, media_type="application/json")
 
 
 def bad_input(diagnostics) -> Response:
@@ -58,7 +62,7 @@ async def read_body(request: Request, service: Service):
     if kind not in JSON_TYPES + YAML_TYPES:
         raise InputError([Diagnostic("request.bad_content_type", f"a body of type '{kind or 'none'}' is not read",
                                      FILE, hint="send JSON (application/json) or YAML (application/yaml)")])
-    return service.read_text(await request.body(), FILE)
+    return service.read_text(await request.body(), FILE, fast_json=kind in JSON_TYPES)
 
 
 def router(service: Service) -> APIRouter:
