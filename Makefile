@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench serve clean
 
 install: $(STAMP)
 
@@ -15,12 +15,17 @@ $(STAMP): pyproject.toml
 	@echo "Setting up vires in $(VENV) (the first time takes about half a minute)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -qq --upgrade pip
-	@$(BIN)/python -m pip install -qq -e '.[test,prove]'
+	@$(BIN)/python -m pip install -qq -e '.[test,prove,web,webtest]'
 	@touch $(STAMP)
 
 run: install
 	@# Non-valid and undetermined verdicts are results, not failures: only exit 2 (bad input) or 3 fails.
 	@$(BIN)/vires check --format table cases/*.yaml; rc=$$?; [ $$rc -le 1 ] || [ $$rc -eq 4 ]
+
+# The web app on http://127.0.0.1:8000/ (docs/guide.md); stop it with Ctrl-C.
+PORT ?= 8000
+serve: install
+	$(BIN)/vires serve --port $(PORT)
 
 # Static checks first (unused names, import order, types), then the tests.
 test: install

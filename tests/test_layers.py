@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO
 
 #: The stages, bottom to top; "checker" is the package's face (the public API).
-STAGES = ("base", "load", "rules", "evaluate", "explore", "trust", "reporters", "cli", "checker")
+STAGES = ("base", "load", "rules", "evaluate", "explore", "trust", "reporters", "web", "cli", "checker")
 #: The modules at the top of checker/ that any stage may import.
 BASE = ("diagnostics", "dates", "atomic", "memo", "schemas")
 #: The one module that may import durable-rules, and durable's top-level modules:

@@ -35,6 +35,7 @@ COMMANDS = {
     "precedents": "The nearest cases in the library, their outcome and the differences that matter.",
     "report": "A one-page briefing: the scheme, the verdict and the power it rests on or why not, who must "
               "approve in order, the risks, and the nearest precedents and smallest fix.",
+    "serve": "The web app: build a scheme in a form, check it, try what-ifs, download the briefing; and a JSON API.",
     "verify": "Check every combination of the values the powers and rules distinguish: one outcome each, no error.",
     "whatif": "What if the scheme were changed? The verdict before and after, and why.",
 }

@@ -1,0 +1,66 @@
+"""`vires serve` as a user starts it: on this computer only by default, the
+web stack imported by this command alone, and a bad store refused plainly."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import urllib.request
+
+from conftest import REPO, VIRES, run_vires
+from web_support import Server, free_port
+
+
+def test_the_cli_does_not_import_the_web_stack():
+    code = ("import sys, checker, checker.cli, checker.cli.app\n"
+            "from checker.cli.app import load_command\n"
+            "for name in ('check', 'report', 'whatif', 'new'): load_command(name)\n"
+            "web = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('fastapi', 'starlette', 'uvicorn', 'jinja2', 'sqlalchemy', 'multipart', 'psycopg', 'pydantic'))\n"
+            "print(web)")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert ran.stdout.strip() == "[]"
+
+
+def _listening_on(port: int) -> set[str]:
+    """The addresses a port is listened on (IPv4, from /proc/net/tcp; state 0A is LISTEN)."""
+    out = set()
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, hex_port = local.split(":")
+        if state == "0A" and int(hex_port, 16) == port:
+            out.add(".".join(str(int(address[i:i + 2], 16)) for i in (6, 4, 2, 0)))
+    return out
+
+
+def test_serve_listens_on_localhost_and_answers(tmp_path):
+    port = free_port()
+    server = Server([str(VIRES), "serve", "--port", str(port), "--store", f"sqlite:///{tmp_path}/v.db"], port)
+    with server as url:
+        assert "Start a new scheme" in urllib.request.urlopen(url).read().decode()
+        assert _listening_on(port) == {"127.0.0.1"}
+    assert url in server.stderr and f"sqlite:///{tmp_path}/v.db" in server.stderr
+
+
+def test_make_serve_opens_the_app(tmp_path):
+    port = free_port()
+    with Server(["make", "serve", f"PORT={port}"], port, env={"VIRES_STORE": f"sqlite:///{tmp_path}/v.db"},
+                timeout=300) as url:
+        assert "Start a new scheme" in urllib.request.urlopen(url).read().decode()
+    assert (tmp_path / "v.db").is_file()
+
+
+def test_a_store_that_cannot_be_opened_is_bad_input(tmp_path):
+    ran = run_vires("serve", "--store", "nosuchdb://x")
+    assert ran.returncode == 2 and "serve.bad_store" in ran.stderr and "postgresql://" in ran.stderr
+
+
+def test_the_load_benchmark_smoke_run_prints_every_figure():
+    ran = subprocess.run([sys.executable, str(REPO / "bench" / "serve_load.py"), "--smoke", "--clients", "8"],
+                         cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    for figure in (r"in process: checker\.check\s+[\d,]+ checks/s", r"served: requests/s\s+[\d,]+ requests/s",
+                   r"served: latency p50/p95/p99\s+[\d.]+ / [\d.]+ / [\d.]+ ms", r"served: errors\s+0$",
+                   r"ratio served / in process\s+\d+\.\d+"):
+        assert re.search(figure, ran.stdout, re.M), f"missing {figure!r} in:\n{ran.stdout}"
+    assert "bench/serve_load.py" in (REPO / "docs" / "performance.md").read_text()
