@@ -92,7 +92,8 @@ def test_a_bad_value_is_located_with_its_code_path_and_hint_as_in_the_cli(web):
     (b"a: !!python/object/apply:os.system ['true']", "yaml.bad_value"),
     (b"[" * 100 + b"]" * 100, "input.too_deep"),
     (b"- 1\n- 2\n", "scheme.not_mapping"),
-    (b"\xff\xfe", "input.not_utf8"),
+    (b"\xff\xfe", "input.utf16"),  # a UTF-16 byte order mark, named as such
+    (b"id: caf\xe9\n", "input.not_utf8"),
 ])
 def test_bad_input_answers_422_with_the_clis_codes(web, body, code):
     assert _diagnostics(web.post("/api/check", content=body, headers=YAML))[0]["code"] == code

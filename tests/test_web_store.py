@@ -38,12 +38,20 @@ def postgres_url():
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run it as nobody
         shutil.chown(folder, "nobody")
         run_as = ["runuser", "-u", "nobody", "--"]
+        # nobody must pass through the session's private temporary folder
+        # (tests/conftest.py makes it 0700) to reach its own
+        parent = folder.parent
+        parent.chmod(parent.stat().st_mode | 0o011)
     data, port = folder / "data", _free_port()
-    subprocess.run(run_as + [str(PG_BIN / "initdb"), "-D", str(data), "-U", "vires", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
-    subprocess.run(run_as + [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"), "-o",
-                             f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"],
-                   check=True, capture_output=True)
+    try:
+        subprocess.run(run_as + [str(PG_BIN / "initdb"), "-D", str(data), "-U", "vires", "--auth=trust", "-E",
+                                 "UTF8"], check=True, capture_output=True)
+        subprocess.run(run_as + [str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"), "-o",
+                                 f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"],
+                       check=True, capture_output=True)
+    except subprocess.CalledProcessError as failed:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise RuntimeError(f"PostgreSQL did not start: {failed.stderr.decode(errors='replace')[-500:]}") from failed
     try:
         yield f"postgresql://vires@127.0.0.1:{port}/postgres"
     finally:
