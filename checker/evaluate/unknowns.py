@@ -18,7 +18,6 @@ lowest member. Siblings with the same outcome are shown as one branch.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Callable
 
@@ -107,16 +106,22 @@ def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
 
 
 def fill(data: dict, path: tuple, value) -> dict:
-    """A copy of a scheme with the fact at ``path`` set to ``value``."""
-    out = copy.deepcopy(data)
-    node = out
+    """A copy of a scheme with the fact at ``path`` set to ``value``. Only the
+    mappings and lists along the path are copied; the rest is shared with
+    ``data``, which no check changes."""
+    out = dict(data)
+    node: dict | list = out
     for part in path[:-1]:
-        if isinstance(node, list):
-            node = node[int(part)]
+        key = int(part) if isinstance(node, list) else part
+        child = node[key] if isinstance(node, list) else node.get(key)
+        if isinstance(child, list):  # keep a list: decisions.1.status
+            child = list(child)
+        elif isinstance(child, dict):
+            child = dict(child)
         else:
-            if not isinstance(node.get(part), (dict, list)):  # keep a list: decisions.1.status
-                node[part] = {}
-            node = node[part]
+            child = {}
+        node[key] = child
+        node = child
     if isinstance(node, list):
         node[int(path[-1])] = value
     else:

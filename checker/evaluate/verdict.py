@@ -157,9 +157,8 @@ def unread(edition: Edition, t: Truths) -> set[str]:
     surely not needed."""
     out: set[str] = set()
     for power in edition.powers:
-        if any(t.get(f"{power.id}#{c}", True) is False for c in ("holder", "instrument", "target", "when")):
-            out.update(p.id for p in power.limits + power.steps)
-            out.update(f"{a.id}#{x}" for a in power.approvals for x in ("needed", "granted", "refused"))
+        if any(t.get(c, True) is False for c in power.reach):
+            out.update(power.inner)
             continue
         out.update(f"{a.id}#{x}" for a in power.approvals if t.get(f"{a.id}#needed", True) is False
                    for x in ("granted", "refused"))

@@ -88,6 +88,19 @@ class Power:
         return self._components
 
     @cached_property
+    def reach(self) -> tuple[str, ...]:
+        """The ids of the components that say whether the power reaches an act:
+        its holder, instrument, target and when."""
+        return tuple(f"{self.id}#{c}" for c in ("holder", "instrument", "target", "when"))
+
+    @cached_property
+    def inner(self) -> tuple[str, ...]:
+        """The ids of its other components (and of limits and steps that have no
+        condition): each limit and step, each approval's need, grant and refusal."""
+        return tuple(p.id for p in self.limits + self.steps) + tuple(
+            f"{a.id}#{x}" for a in self.approvals for x in ("needed", "granted", "refused"))
+
+    @cached_property
     def _components(self) -> tuple[Component, ...]:  # built once: a check reads them several times
         holder: list[dict] = [{"field": "maker.kind", "in": list(self.holder_kinds)}]
         if self.holder_levels:
