@@ -158,8 +158,11 @@ def spread(values: list[float], fmt: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="a short run: same lines, small counts")
+    parser.add_argument("--schemes", type=int, help="schemes in each set (default 2,000)")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 7)")
     args = parser.parse_args()
-    counts = SMOKE if args.smoke else FULL
+    counts = dict(SMOKE if args.smoke else FULL)
+    counts.update({k: v for k, v in (("schemes", args.schemes), ("rounds", args.rounds)) if v})
     sys.path.insert(0, str(ROOT))
     import checker
 
