@@ -79,8 +79,9 @@ def run(folder: Path, fmt: str, names: list[str]) -> tuple[int, float, bytes]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--smoke", action="store_true", help="a short run: same lines, small counts")
+    parser.add_argument("--files", type=int, help="how many files (default 10,000)")
     args = parser.parse_args()
-    counts = SMOKE if args.smoke else FULL
+    counts = {"files": args.files or (SMOKE if args.smoke else FULL)["files"]}
     line("load average at the start", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="vires-batch-") as tmp:
         folder = Path(tmp)
