@@ -9,16 +9,18 @@ STAMP := $(VENV)/.installed
 install: $(STAMP)
 
 # Reinstall only when the packaging metadata changes; the install is
-# editable, so code and policy edits need no reinstall.
+# editable, so code and policy edits need no reinstall. Quietly: a user of
+# `make run` needs the verdict table, not pip's progress (-qq keeps errors).
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,prove]'
-	touch $(STAMP)
+	@echo "Setting up vires in $(VENV) (the first time takes about half a minute)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --upgrade pip
+	@$(BIN)/python -m pip install -qq -e '.[test,prove]'
+	@touch $(STAMP)
 
 run: install
 	@# Non-valid and undetermined verdicts are results, not failures: only exit 2 (bad input) or 3 fails.
-	$(BIN)/vires check --format table cases/*.yaml; rc=$$?; [ $$rc -le 1 ] || [ $$rc -eq 4 ]
+	@$(BIN)/vires check --format table cases/*.yaml; rc=$$?; [ $$rc -le 1 ] || [ $$rc -eq 4 ]
 
 # Static checks first (unused names, import order, types), then the tests.
 test: install

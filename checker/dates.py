@@ -18,6 +18,9 @@ OPEN_END = "9999-12-31"
 CONTRACT_YEAR_START = "04-01"
 
 _ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: The months, for dates written out and for a day that does not exist.
+MONTHS = ("January February March April May June July August September "
+          "October November December").split()
 
 
 def is_open(end: str) -> bool:
@@ -34,6 +37,38 @@ def is_date(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+def date_problem(value) -> str:
+    """Why ``value`` is not a date, for a person: 'February 2025 has no day
+    30' for '2025-02-30'; 'it is not written YYYY-MM-DD' when it is not shaped
+    like a date at all; '' for a date that exists."""
+    if is_date(value):
+        return ""
+    if not (type(value) is str and _ISO.fullmatch(value)):
+        return "it is not written YYYY-MM-DD"
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year < 1:
+        return "there is no year 0"
+    return f"{MONTHS[month - 1]} {year} has no day {day}"
+
+
+def date_hint(value) -> str:
+    """What to do about a date that ``date_problem`` refuses."""
+    problem = date_problem(value)
+    if not problem:
+        return ""
+    if problem.startswith("it is not"):
+        return "write dates as YYYY-MM-DD, e.g. 2014-01-20"
+    import calendar  # only for a date that does not exist
+
+    year, month = int(value[:4]), int(value[5:7])
+    if 1 <= month <= 12 and year >= 1:
+        return (f"{MONTHS[month - 1]} {year} has {calendar.monthrange(year, month)[1]} days; "
+                "check the day and the month")
+    return "check the year, the month and the day"
 
 
 def looks_like_date(value) -> bool:

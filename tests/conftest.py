@@ -22,13 +22,63 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+_SESSION_TMP = pytest.StashKey()
+
 REPO = Path(__file__).resolve().parents[1]
 
-# The tests (and the `vires` processes they start) keep their policy cache
-# out of the user's cache folder.
-os.environ.setdefault("VIRES_CACHE_DIR", tempfile.mkdtemp(prefix="vires-test-cache-"))
 VIRES = Path(sys.executable).with_name("vires")
 CASES = REPO / "cases"
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own tmp_path set-up
+def pytest_configure(config):
+    """A temporary folder of the session's own, removed when it ends: every
+    temporary file a test or a `vires` process it starts makes (tempfile
+    follows TMPDIR) goes there, pytest's tmp_path folders too, and the
+    policy cache the tests use, kept out of the user's cache folder. On main
+    each run left a vires-test-cache-* folder in the temporary directory."""
+    session_tmp = Path(tempfile.mkdtemp(prefix="vires-tests-"))
+    config.stash[_SESSION_TMP] = session_tmp
+    os.environ["TMPDIR"] = str(session_tmp)
+    tempfile.tempdir = str(session_tmp)
+    factory = getattr(config, "_tmp_path_factory", None)
+    cache = factory.mktemp("vires-cache", numbered=False) if factory else session_tmp / "vires-cache"
+    os.environ["VIRES_CACHE_DIR"] = str(cache)
+
+
+def pytest_unconfigure(config):
+    session_tmp = config.stash.get(_SESSION_TMP, None)
+    if session_tmp is not None:
+        shutil.rmtree(session_tmp, ignore_errors=True)
+
+
+def leftovers(before: set[str], after: set[str], allowed: set[str]) -> list[str]:
+    """What a test session left in a folder that was not there before it and is not allowed."""
+    return sorted(after - before - allowed)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_behind(tmp_path_factory):
+    """No test leaves anything in the temporary directory (only pytest's own
+    tmp_path folders, which the session removes), nor in the checkout."""
+    folder = Path(tempfile.gettempdir())
+    before = set(os.listdir(folder))
+    tracked = _checkout_changes()
+    yield
+    allowed = {tmp_path_factory.getbasetemp().parent.name, tmp_path_factory.getbasetemp().name}
+    left = leftovers(before, set(os.listdir(folder)), allowed)
+    assert not left, f"tests left these in {folder}: {left}"
+    assert _checkout_changes() == tracked, "tests changed or added files in the checkout"
+
+
+def _checkout_changes() -> str | None:
+    try:
+        return subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True,
+                              timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 @dataclass

@@ -63,3 +63,31 @@ def test_eight_threads_get_the_serial_results(memos, monkeypatch, busy_switching
         thread.join()
     assert errors == []
     assert wrong == []
+
+
+def test_twenty_processes_on_a_cold_cache_all_get_their_verdicts(tmp_path):
+    """20 `vires check` processes start at once with an empty cache folder:
+    every verdict is right, and the cache ends holding one whole entry and no
+    temporary file (each writer renames its own complete file into place)."""
+    import hashlib
+    import os
+    import subprocess
+
+    import yaml
+
+    from conftest import VIRES
+
+    cache = tmp_path / "cache"
+    cases = sorted(CASES.glob("*.yaml"))[:20]
+    env = dict(os.environ, VIRES_CACHE_DIR=str(cache))
+    env.pop("VIRES_NO_CACHE", None)
+    procs = [subprocess.Popen([str(VIRES), "check", "--format", "json", str(case)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for case in cases]
+    for case, proc in zip(cases, procs):
+        out, err = proc.communicate(timeout=300)
+        expected = yaml.safe_load(case.read_text())["expect"]["verdict"]
+        assert proc.returncode == (0 if expected == "valid" else 1) and err == "", (case.name, err)
+        assert __import__("json").loads(out)[0]["verdict"] == expected, case.name
+    (entry,) = cache.iterdir()
+    head, body = entry.read_bytes().split(b"\n", 1)
+    assert entry.name.startswith("policy-") and head.endswith(hashlib.sha256(body).hexdigest().encode())

@@ -73,3 +73,4 @@ def test_ctrl_c_exits_130_without_a_traceback():
         child.kill()
     assert child.returncode == 130, err
     assert "Traceback" not in err
+    assert err.strip() == "vires: interrupted"

@@ -1,7 +1,11 @@
-"""Every command in docs/guide.md runs, in order, as a negotiator would type it,
-and the output the guide shows is the real output."""
+"""Every command in docs/guide.md runs, in order, exactly as a negotiator
+would type it, in a shell whose PATH is set the way the guide says and no
+other; and the output the guide shows is the real output. (On main the
+guide's first command failed as written, `vires: command not found`, and its
+answers file was not where it said.)"""
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -9,13 +13,16 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, VIRES, sh_commands
+from conftest import REPO, sh_commands
 
 GUIDE = (REPO / "docs" / "guide.md").read_text()
 BLOCKS = re.findall(r"```(sh|text)\n(.*?)```", GUIDE, re.S)
 
-
-COMMANDS = [command for command, _ in sh_commands(GUIDE)]
+#: The commands that set the shell up (PATH), and the vires commands after them.
+SETUP = [command for command, _ in sh_commands(GUIDE) if command.startswith("export ")]
+COMMANDS = [command for command, _ in sh_commands(GUIDE) if not command.startswith("export ")]
+#: A shell's PATH before the guide's line: the system's commands, no vires.
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
 def _shown_output():
@@ -25,6 +32,7 @@ def _shown_output():
     for kind, body in BLOCKS:
         if kind == "sh":
             last = [line for line in body.splitlines() if line.strip()][-1]
+            last = None if last.startswith("export ") else last  # the setup line shows no output
         elif last:
             yield last, body
             last = None
@@ -33,6 +41,7 @@ def _shown_output():
 def test_the_guide_walks_through_every_command():
     used = {shlex.split(c)[1] for c in COMMANDS}
     assert {"new", "check", "whatif", "fix", "report"} <= used
+    assert SETUP == ['export PATH="$PWD/.venv/bin:$PATH"']
 
 
 def test_the_guide_shows_a_verdict_and_an_undetermined_answer(walkthrough):
@@ -45,17 +54,28 @@ def test_the_guide_shows_a_verdict_and_an_undetermined_answer(walkthrough):
 
 @pytest.fixture(scope="module")
 def walkthrough(tmp_path_factory):
-    """Run the guide's commands in order in a fresh folder holding the example
-    answers, as the guide assumes; returns {command: CompletedProcess}."""
+    """The vires folder as a newcomer has it after `make run` (its .venv and
+    the example answers), and the guide's commands run there in order, each
+    in a shell that first runs the guide's setup line; {command: process}."""
     folder = tmp_path_factory.mktemp("guide")
-    for answers in (REPO / "docs" / "examples").glob("*.answers"):
-        shutil.copy(answers, folder)
+    (folder / ".venv").symlink_to(REPO / ".venv")
+    shutil.copytree(REPO / "docs" / "examples", folder / "docs" / "examples")
+    env = {k: v for k, v in os.environ.items() if k not in ("PATH", "VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = SYSTEM_PATH
     done = {}
     for command in COMMANDS:
         assert command.startswith("vires "), f"the guide's commands are vires commands: {command}"
-        done[command] = subprocess.run(f"{VIRES}{command[len('vires'):]}", shell=True, cwd=folder,
+        script = "\n".join(SETUP + [command])
+        done[command] = subprocess.run(["bash", "-c", script], cwd=folder, env=env,
                                        capture_output=True, text=True, timeout=300)
     return folder, done
+
+
+def test_without_the_setup_line_vires_is_not_found(tmp_path):
+    """The guide's setup line is what makes `vires` a command (the test above is no accident)."""
+    proc = subprocess.run(["bash", "-c", "vires --help"], cwd=tmp_path, env={"PATH": SYSTEM_PATH},
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 127
 
 
 @pytest.mark.parametrize("command", COMMANDS)

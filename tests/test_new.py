@@ -109,7 +109,8 @@ def test_bad_choice_is_a_located_error_with_a_suggestion(tmp_path):
 def test_bad_date_is_refused(tmp_path):
     proc, _ = _build(tmp_path, _answers_with(6, "2014-02-30"))
     assert proc.returncode == 2
-    assert "<stdin>:6:1" in proc.stderr and "not a date written YYYY-MM-DD" in proc.stderr
+    assert "<stdin>:6:1" in proc.stderr and "'2014-02-30' is not a date: February 2014 has no day 30" in proc.stderr
+    assert "February 2014 has 28 days" in proc.stderr
 
 
 def test_end_before_start_is_refused_when_the_end_is_given(tmp_path):

@@ -18,6 +18,9 @@ def wheel(tmp_path_factory):
     proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                            "-q", "-w", str(out), str(REPO)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
+    # pyproject.toml's old license table made setuptools warn on every install
+    # ("`project.license` as a TOML table is deprecated"), in `make run` too.
+    assert "deprecated" not in proc.stderr.lower() and "Warning" not in proc.stderr, proc.stderr
     return next(out.glob("vires-*.whl"))
 
 

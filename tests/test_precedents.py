@@ -126,3 +126,18 @@ def test_every_feature_of_the_measure_has_words_for_the_reports():
     from checker.reporters.words import FEATURE_WORDS
 
     assert set(FEATURE_WORDS) == {name for name, _ in FEATURES}
+
+
+def test_similarity_is_shown_the_same_way_in_every_report(tmp_path):
+    """On main the text said '77% similar' and the briefing 'similarity 0.77'."""
+    import re
+
+    text = run_vires("precedents", CASES / "leeds-2017.yaml", "--limit", "2").stdout
+    shown = re.findall(r"(\d+)% similar", text)
+    assert len(shown) == 2
+    md = run_vires("report", CASES / "leeds-2017.yaml", "--format", "md").stdout
+    assert re.findall(r"(\d+)% similar", md.split("## Nearest precedents")[1]) == shown
+    page = tmp_path / "b.html"
+    run_vires("report", CASES / "leeds-2017.yaml", "-o", page)
+    assert re.findall(r"(\d+)% similar", page.read_text()) == shown
+    assert "similarity 0." not in md and "similarity 0." not in page.read_text()

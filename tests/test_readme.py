@@ -1,6 +1,7 @@
 """Every command the README shows runs, and the example output is real."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -31,12 +32,26 @@ def test_readme_vires_commands_run(command, tmp_path):
     assert proc.stdout or any(tmp_path.iterdir())
 
 
-def test_make_run_prints_the_verdict_table():
-    # `make test` is the command running this test, so it is exercised by CI itself.
-    proc = subprocess.run(["make", "run"], cwd=REPO, capture_output=True, text=True, timeout=600)
+def test_make_run_prints_the_verdict_table_and_nothing_else():
+    # `make test` is the command running this test, so it is exercised by CI itself
+    # (and sets up .venv first, so here make run only checks the cases).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}  # as typed
+    proc = subprocess.run(["make", "run"], cwd=REPO, capture_output=True, text=True, timeout=600, env=env)
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"^\d+ schemes: ", proc.stdout, re.M)
-    assert "leeds-2017" in proc.stdout
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["verdict", "scheme", "edition", "decided", "by"], lines[0]  # not a command echoed
+    assert re.fullmatch(r"\d+ schemes: .*", lines[-1]) and len(lines) == int(lines[-1].split()[0]) + 2
+    assert "leeds-2017" in proc.stdout and proc.stderr == ""
+
+
+def test_the_setup_make_run_does_is_quiet():
+    """The first `make run` printed about 120 lines of pip output and a
+    setuptools deprecation warning. The recipe prints one line, then runs
+    pip with -qq (errors only)."""
+    makefile = (REPO / "Makefile").read_text()
+    setup = makefile.split("$(STAMP): pyproject.toml\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert setup[0].startswith("\t@echo ") and all(line.startswith("\t@") for line in setup)
+    assert all("-qq" in line for line in setup if "pip install" in line)
 
 
 def _shown_outputs():

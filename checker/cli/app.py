@@ -105,9 +105,16 @@ def _vires() -> None:
     pass
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+#: Set once Ctrl-C is pressed: whatever fails after that, the run was interrupted.
+_interrupted = False
+
+
 def main() -> None:
     """The console entry point: bad input exits 2 with located messages; a
-    bug exits 3 with a one-line report instead of a traceback."""
+    bug exits 3 with a one-line report instead of a traceback; Ctrl-C exits
+    130 with one line."""
+    _take_interrupts()
     try:
         app()
     except InputError as err:
@@ -115,14 +122,55 @@ def main() -> None:
 
         typer.echo(render_diagnostics(err.diagnostics), err=True, nl=False)  # strips colour off a terminal
         sys.exit(EXIT_BAD_INPUT)
-    except SystemExit:
+    except SystemExit as done:
+        if _interrupted and done.code == EXIT_INTERRUPTED:  # typer turned Ctrl-C into exit 130, silently
+            _stop()
         raise
     except KeyboardInterrupt:
-        sys.exit(130)
+        _stop()
     except Exception as err:  # a bug: say so plainly
+        if _interrupted:  # an error Ctrl-C caused (a pool of workers it broke) is no bug
+            _stop()
         if os.environ.get("VIRES_DEBUG"):
             raise
         sys.stderr.write(f"vires: internal error: {type(err).__name__}: {err}\n"
                          "This is a bug in vires, not in your file. Set VIRES_DEBUG=1 "
                          "to see the details, and please report it.\n")
         sys.exit(EXIT_BUG)
+
+
+def _stop():
+    sys.stderr.write("\nvires: interrupted\n")
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _take_interrupts() -> None:
+    """Ctrl-C raises KeyboardInterrupt, but never inside durable-rules' own
+    Python code, which catches every exception an action raises, logs its
+    traceback and reports a failed evaluation (exit 3): there, the
+    interrupt is put off, and tried again 20 ms later, until it is out."""
+    import signal
+
+    if not hasattr(signal, "setitimer") or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return  # not the main thread's default handling (another program embeds vires): leave it be
+
+    def interrupt(signum, frame):
+        global _interrupted
+        _interrupted = True
+        if _in_durable(frame):
+            signal.setitimer(signal.ITIMER_REAL, 0.02)
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGALRM, lambda signum, frame: _interrupted and interrupt(signum, frame))
+
+
+def _in_durable(frame) -> bool:
+    marker = f"{os.sep}durable{os.sep}"
+    while frame is not None:
+        if marker in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False

@@ -1,13 +1,29 @@
 """`vires check`: the verdict on each scheme, the rules that decided it, and
-the approvals, risks and lawful routes."""
+the approvals, risks and lawful routes.
+
+Each file is checked on its own: a file that is bad input (or that meets a
+bug in vires) is reported in its place, in argument order, and never hides
+the others' results; the run exits with the worst of the files' codes
+(``worst_exit``). When no file could be checked, the diagnostics go to
+standard error and nothing to standard output, as for one bad file.
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from .common import Format, PolicyOption, command_app, fail_input, verdicts_exit
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_BUG,
+    Format,
+    PolicyOption,
+    command_app,
+    verdict_exit,
+    worst_exit,
+)
 
 app = command_app()
 
@@ -19,29 +35,64 @@ def check(
     policy: Optional[Path] = PolicyOption,
 ):
     """Check schemes: the verdict, the power it rests on or the power missing, approvals, risks."""
-    from ..diagnostics import InputError
+    from ..diagnostics import Unchecked
     from ..evaluate.checker import checker_for
 
     checker = checker_for(policy)
-    schemes, problems = [], []
-    for path in files:
-        try:
-            schemes.append(checker.load(path))
-        except InputError as err:
-            problems += err.diagnostics
-    results = []
-    for scheme in schemes:
-        try:
-            results.append(checker.check_scheme(scheme))
-        except InputError as err:
-            problems += err.diagnostics
-    if problems:
-        fail_input(problems)  # nothing is printed on stdout: no half-written report
+    entries = [check_one(checker, path) for path in files]
+    codes = [exit_of(entry) for entry in entries]
+    unchecked = [e for e in entries if isinstance(e, Unchecked)]
+    if len(unchecked) == len(entries):  # nothing checked: no report on stdout, only why on stderr
+        not_checked(unchecked, worst_exit(codes))
     if format == Format.json:
         from ..reporters.json_report import render_results
     elif format == Format.table:
         from ..reporters.table import render_results
     else:
         from ..reporters.text import render_results
-    typer.echo(render_results(results), nl=False)
-    raise typer.Exit(verdicts_exit(r.verdict for r in results))
+    typer.echo(render_results(entries), nl=False)
+    if unchecked:
+        from ..reporters.neutral import for_terminal
+
+        names = ", ".join(for_terminal(e.file) for e in unchecked)
+        typer.echo(f"vires: {len(unchecked)} of {len(entries)} file(s) could not be checked ({names}); "
+                   "the report says why, in its place", err=True)
+    raise typer.Exit(worst_exit(codes))
+
+
+def not_checked(unchecked, code: int):
+    """End a run in which no file could be checked: the diagnostics, and a line
+    for each bug met, on stderr; nothing on stdout."""
+    from ..reporters.diagnostics import render_diagnostics
+    from ..reporters.neutral import for_terminal
+
+    diagnostics = [d for e in unchecked for d in e.diagnostics]
+    if diagnostics:
+        typer.echo(render_diagnostics(diagnostics), err=True, nl=False)
+    for entry in unchecked:
+        if entry.error == "internal_error":
+            typer.echo(f"vires: internal error: {for_terminal(entry.message)}\nThis is a bug in vires, not in "
+                       "your file. Set VIRES_DEBUG=1 to see the details, and please report it.", err=True)
+    raise typer.Exit(code)
+
+
+def check_one(checker, path):
+    """The Result of one file, or an ``Unchecked`` saying why there is none."""
+    from ..diagnostics import InputError, Unchecked
+
+    try:
+        return checker.check_scheme(checker.load(path))
+    except InputError as err:
+        return Unchecked(str(path), "bad_input", tuple(err.diagnostics))
+    except Exception as err:  # a bug met by this file must not lose the others' results
+        if os.environ.get("VIRES_DEBUG"):
+            raise
+        return Unchecked(str(path), "internal_error", message=f"{type(err).__name__}: {err}")
+
+
+def exit_of(entry) -> int:
+    """The exit code of one file's entry."""
+    error = getattr(entry, "error", None)
+    if error is not None:
+        return EXIT_BAD_INPUT if error == "bad_input" else EXIT_BUG
+    return verdict_exit(entry.verdict)

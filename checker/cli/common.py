@@ -3,20 +3,35 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import NoReturn
 
 import typer
 
 EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG, EXIT_UNDETERMINED = 0, 1, 2, 3, 4
+#: Exit codes from the worst to the best: a run over several files exits with
+#: the worst of its files' codes (a bug, then bad input, then a scheme that is
+#: not valid, then one whose verdict depends on facts not given, then valid).
+#: A new code takes its place in this one line.
+EXIT_ORDER = (EXIT_BUG, EXIT_BAD_INPUT, EXIT_NOT_VALID, EXIT_UNDETERMINED, EXIT_VALID)
+#: The exit code of a verdict; any verdict not named here is not valid.
+VERDICT_EXITS = {"valid": EXIT_VALID, "undetermined": EXIT_UNDETERMINED}
+
+
+def verdict_exit(verdict: str) -> int:
+    """The exit code of one scheme's verdict."""
+    return VERDICT_EXITS.get(verdict, EXIT_NOT_VALID)
+
+
+def worst_exit(codes) -> int:
+    """The worst of several exit codes, by ``EXIT_ORDER`` (valid when there are none)."""
+    return min(codes, key=EXIT_ORDER.index, default=EXIT_VALID)
 
 
 def verdicts_exit(verdicts) -> int:
     """The exit code for a set of verdicts: 1 if any is ultra vires, refused or
     pending; else 4 if any is undetermined; else 0 (docs/policy-format.md)."""
-    verdicts = list(verdicts)
-    if any(v not in ("valid", "undetermined") for v in verdicts):
-        return EXIT_NOT_VALID
-    return EXIT_UNDETERMINED if "undetermined" in verdicts else EXIT_VALID
+    return worst_exit(verdict_exit(v) for v in verdicts)
 
 
 class Format(str, Enum):
@@ -40,6 +55,30 @@ PolicyOption = typer.Option(None, "--policy", help="Policy folder to use instead
 SchemeArgument = typer.Argument(..., help="Scheme or case file (YAML).", show_default=False)
 #: --format of the commands that write text or JSON about one scheme.
 FormatOption = typer.Option(Format.text, "--format", "-f", help="text or json.")
+
+
+ForceOption = typer.Option(False, "--force", help="Replace the output file if it exists.")
+
+
+def input_files(*paths, policy=None) -> list:
+    """The files a command reads, which its output must never replace: the
+    files named, the policy's files, and standard input when it is a file."""
+    import os
+    import stat
+
+    from ..rules.policy import default_policy_dir, policy_files
+
+    found = [p for p in paths if p is not None]
+    try:
+        found += policy_files(Path(policy) if policy else default_policy_dir())
+    except OSError:
+        pass
+    try:
+        if stat.S_ISREG(os.fstat(0).st_mode) and os.path.exists("/dev/stdin"):
+            found.append("/dev/stdin")  # `vires new -o answers.txt < answers.txt`
+    except OSError:
+        pass
+    return found
 
 
 def command_app() -> typer.Typer:

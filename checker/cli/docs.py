@@ -36,7 +36,12 @@ def docs(
         if not stale:
             typer.echo(f"{', '.join(str(out / n) for n in texts)}: up to date")
         raise typer.Exit(EXIT_NOT_VALID if stale else EXIT_VALID)
-    changed = write_docs(out, texts)
+    try:
+        changed = write_docs(out, texts)
+    except OSError as err:
+        from ..atomic import write_failed
+
+        fail_input([write_failed(err.filename or out, err)])
     typer.echo("\n".join(f"wrote {p}" for p in changed) if changed else "docs already up to date")
 
 
@@ -51,11 +56,17 @@ def stale_docs(out_dir, texts: dict) -> list[str]:
 
 
 def write_docs(out_dir, texts: dict) -> list[str]:
-    """Write the files that changed; returns their paths."""
+    """Write the files that changed, each whole or not at all; returns their
+    paths. An OSError (a full disk) leaves every file as it was before it."""
+    from ..atomic import write_atomically
+
     changed = stale_docs(out_dir, texts)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
         path = Path(out_dir) / name
         if str(path) in changed:
-            path.write_text(text, "utf-8")
+            try:
+                write_atomically(path, text)
+            except OSError as err:
+                raise OSError(err.errno, err.strerror, str(path)) from err
     return changed

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import PolicyOption, SchemeArgument, command_app, fail_input
+from .common import ForceOption, PolicyOption, SchemeArgument, command_app, fail_input, input_files
 
 app = command_app()
 
@@ -27,6 +27,7 @@ def report(
         help="md or html (default: html when OUT ends in .html, otherwise md)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", show_default=False,
                                           help="Write the briefing to this file instead of printing it."),
+    force: bool = ForceOption,
     policy: Optional[Path] = PolicyOption,
 ):
     """A one-page briefing: the scheme, the verdict and the power it rests on
@@ -35,7 +36,7 @@ def report(
 
     An undetermined verdict lists the facts to find out first and the
     verdict for each answer."""
-    from ..atomic import output_problems, write_atomically
+    from ..atomic import output_problems, write_output
     from ..diagnostics import InputError
     from ..evaluate.checker import checker_for
     from ..explore.fix import find_fixes
@@ -44,8 +45,10 @@ def report(
 
     if format is None:
         format = ReportFormat.html if output and output.suffix.lower() in (".html", ".htm") else ReportFormat.md
-    if output is not None and output_problems(output, overwrite=True):
-        fail_input(output_problems(output, overwrite=True))
+    if output is not None:  # before any work: never over an input, a device or (without --force) a file
+        refused = output_problems(output, force, input_files(file, policy=policy))
+        if refused:
+            fail_input(refused)
     try:
         checker = checker_for(policy)
         scheme = checker.load(file)
@@ -67,5 +70,9 @@ def report(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        write_atomically(output, text)
-        typer.echo(f"Wrote {output}.", err=True)
+        failed = write_output(output, text, overwrite=force)
+        if failed:
+            fail_input(failed)
+        from ..reporters.neutral import for_terminal
+
+        typer.echo(f"Wrote {for_terminal(output)}.", err=True)

@@ -14,7 +14,7 @@ from .common import (
     SchemeArgument,
     command_app,
     fail_input,
-    verdicts_exit,
+    verdict_exit,
 )
 
 app = command_app()
@@ -84,4 +84,4 @@ def whatif(
     else:
         from ..reporters.whatif import render_text as render
     typer.echo(render(comparison), nl=False)
-    raise typer.Exit(verdicts_exit([comparison.after.verdict]))
+    raise typer.Exit(verdict_exit(comparison.after.verdict))

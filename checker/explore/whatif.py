@@ -86,7 +86,7 @@ def change_from_dict(item: dict) -> Change:
 
 def split_path(path: str) -> tuple:
     """A dotted path as keys and list indexes: 'decisions.1.status' -> ('decisions', 1, 'status')."""
-    return tuple(int(p) if p.isdigit() else p for p in path.split("."))
+    return tuple(int(p) if p.isascii() and p.isdigit() else p for p in path.split("."))  # not '²'
 
 
 def parse_option(op: str, text: str, file: str) -> Change:

@@ -30,13 +30,15 @@ from a file (``checker.cli.new``), and the words it shows are
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..dates import contract_year, is_date
+from ..dates import contract_year, date_hint, date_problem
 from ..diagnostics import Diagnostic, did_you_mean
 from . import schema
+from .predicate import schema_regex
 from .scheme import semantic_problems
 from .yamlfile import Document
 
@@ -44,6 +46,9 @@ from .yamlfile import Document
 #: domain brief, "The bodies"); before then a CCG has no level to give.
 CO_COMMISSIONING_FROM = "2015-04-01"
 MAX_ITEMS = 20
+#: The longest answer: a title or a reason is a sentence or two, and a scheme
+#: file must stay far within the loader's size limit (checker.load.yamlfile).
+MAX_ANSWER = 2_000
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,9 @@ def _kind(node: dict) -> str:
 def parse_answer(text: str, node: dict):
     """The value an answer gives a field, or BadAnswer saying why not."""
     kind = _kind(node)
+    if len(text) > MAX_ANSWER:
+        raise BadAnswer(f"the answer is {len(text):,} characters long; an answer here holds at most "
+                        f"{MAX_ANSWER:,}", "shorten it to a sentence or two")
     if kind == "choice":
         values = node["enum"]
         word = text.lower()
@@ -212,7 +220,7 @@ def parse_answer(text: str, node: dict):
             return True
         if False in values and word in ("n", "no", "false"):
             return False
-        if text.isdigit():
+        if text.isascii() and text.isdigit():  # not '²', which isdigit() also takes
             number = int(text)
             if 1 <= number <= len(values):
                 return values[number - 1]
@@ -230,14 +238,20 @@ def parse_answer(text: str, node: dict):
             return False
         raise BadAnswer(f"'{text}' is not yes or no", "answer yes or no")
     if kind == "date":
-        if not is_date(text):
-            raise BadAnswer(f"'{text}' is not a date written YYYY-MM-DD", "for example 2017-02-02")
+        problem = date_problem(text)
+        if problem:
+            raise BadAnswer(f"'{text}' is not a date: {problem}", date_hint(text) or "for example 2017-02-02")
         return text
     if kind in ("integer", "number"):
+        written = text
+        if node.get("unit") == "percent":
+            text = text.strip().removesuffix("%").strip()  # '40%' is 40, as in a scheme file
         try:
             value = int(text) if kind == "integer" else float(text)
         except ValueError:
-            raise BadAnswer(f"'{text}' is not a {'whole ' if kind == 'integer' else ''}number",
+            value = None
+        if value is None or not text.isascii() or not math.isfinite(value):
+            raise BadAnswer(f"'{written}' is not a {'whole ' if kind == 'integer' else ''}number",
                             "for example 3") from None
         if isinstance(value, float) and value.is_integer():
             value = int(value)
@@ -252,13 +266,14 @@ def parse_answer(text: str, node: dict):
         items = [part.strip() for part in text.split(",") if part.strip()]
         pattern = node.get("items", {}).get("pattern")
         for item in items:
-            if pattern and not re.fullmatch(pattern, item):
+            if pattern and not schema_regex(pattern).search(item):
                 raise BadAnswer(f"'{item}' is not written like {pattern_example(node)}",
                                 node.get("description", ""))
         return items
     pattern = node.get("pattern")
-    if pattern and not re.search(pattern, text):
-        raise BadAnswer(f"'{text}' does not fit: {node.get('description', pattern)}",
+    if pattern and not schema_regex(pattern).search(text):
+        # The schema's words for the form, never its regular expression.
+        raise BadAnswer(f"'{text}' does not fit: {node.get('description', 'see `vires schema` for its form')}",
                         "use lower-case letters, digits and hyphens, e.g. leeds-2017")
     return text
 

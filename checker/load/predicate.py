@@ -18,12 +18,13 @@ schemes and policy files.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..dates import is_date
 
 #: Keywords that never affect validity.
 _ANNOTATIONS = {"$schema", "$id", "title", "description", "examples", "default", "enumDescriptions",
-                "$comment", "markdownDescription", "deprecated", "$defs"}
+                "$comment", "markdownDescription", "deprecated", "$defs", "unit"}
 _TYPES = {
     "string": lambda v: type(v) is str,
     "integer": lambda v: type(v) is int,  # jsonschema also takes 1.0; "not sure" is safe
@@ -154,8 +155,31 @@ def _bound(compare):
     return maker
 
 
+@lru_cache(maxsize=None)
+def schema_regex(pattern: str) -> re.Pattern:
+    """A JSON Schema ``pattern`` as Python reads it, with its meaning kept:
+    JSON Schema's (ECMA-262) ``$`` matches only at the very end of the text,
+    Python's also before a final newline, so an id pattern ``^[a-z-]*$``
+    would take ``"leeds\\n"``. Every ``$`` outside a character class is read
+    as ``\\Z``."""
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out))
+
+
 def _pattern(arg, schema, defs, compiled):
-    regex = re.compile(arg)
+    regex = schema_regex(arg)
     return lambda v: type(v) is not str or regex.search(v) is not None
 
 

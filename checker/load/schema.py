@@ -44,7 +44,7 @@ def _resolve(node: dict, schema: dict) -> dict:
 
 
 def _item(part) -> bool:
-    return part == "*" or isinstance(part, int) or (isinstance(part, str) and part.isdigit())
+    return part == "*" or isinstance(part, int) or (isinstance(part, str) and part.isascii() and part.isdigit())
 
 
 def _step(node: dict, part, schema: dict) -> dict | None:

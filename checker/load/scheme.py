@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 from ..dates import is_open
 from ..diagnostics import Diagnostic
+from ..memo import Memo, key_of
+from .coerce import as_schema_means, plain_data
+from .schema import load_schema
 from .validate import validate_document
-from .yamlfile import Document, load_yaml
+from .yamlfile import Document, decode_text, load_yaml, parse_yaml
 
 
 @dataclass
@@ -36,13 +39,37 @@ def load_scheme(path, lifespans=None, file=None) -> tuple[Scheme | None, list[Di
     return _from_document(doc, problems, lifespans)
 
 
+def scheme_from_text(text: str, file: str, lifespans=None) -> tuple[Scheme | None, list[Diagnostic]]:
+    """The scheme in YAML text, read and validated exactly as ``load_scheme``
+    reads a file holding it (the size limit included)."""
+    decoded, problems = decode_text(text.encode("utf-8"), file)
+    if problems or decoded is None:
+        return None, problems
+    doc, problems = parse_yaml(decoded, file)
+    return _from_document(doc, problems, lifespans)
+
+
+#: Python data already made plain and read as the schema means it, by the
+#: data's exact bytes (checker.memo): the API checks the same scheme often.
+_plain = Memo(1024)
+
+
 def scheme_from_data(data, file: str = "<data>", lifespans=None):
-    """Validate an in-memory scheme (the Python API and what-if edits)."""
-    doc = Document(data, file)
-    return _from_document(doc, [], lifespans)
+    """Validate an in-memory scheme (the Python API and what-if edits): Python
+    data as Python makes it (``yaml.safe_load``'s dates, ``json.load``'s ISO
+    text), copied, never changed."""
+    key = key_of(file, data)
+    found = _plain.get(key)
+    if found is None:
+        plain, problems = plain_data(data, file)
+        if not problems and isinstance(plain, dict):
+            as_schema_means(plain, load_schema("scheme"))  # yes/no for true/false, 40% for 40
+        found = (plain, tuple(problems))
+        _plain.put(key, found)
+    return _from_document(Document(found[0], file), list(found[1]), lifespans, read_as_meant=True)
 
 
-def _from_document(doc, problems, lifespans):
+def _from_document(doc, problems, lifespans, read_as_meant=False):
     if problems or doc is None:
         return None, problems
     if not isinstance(doc.data, dict):
@@ -50,6 +77,8 @@ def _from_document(doc, problems, lifespans):
             "scheme.not_mapping",
             f"a scheme must be a mapping of fields, but this file holds {_kind(doc.data)}",
             (), "start with 'id:', 'title:', 'jurisdiction:' ... (see `vires schema`)")]
+    if not read_as_meant:
+        as_schema_means(doc.data, load_schema("scheme"))  # yes/no for true/false, 40% for 40
     problems = validate_document(doc, "scheme", "scheme")
     if not problems:
         problems = semantic_problems(doc, lifespans)

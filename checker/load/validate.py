@@ -18,6 +18,7 @@ import difflib
 from dataclasses import replace
 from functools import lru_cache
 
+from ..dates import date_hint, date_problem
 from ..diagnostics import Diagnostic, did_you_mean, format_path
 from ..memo import Memo, key_of
 from .schema import load_schema
@@ -46,11 +47,25 @@ _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a numbe
 
 def _validator_for(schema: dict, dialect: dict | None = None):
     """A jsonschema validator of ``schema``, in the dialect of ``dialect``
-    (default: its own), with formats (dates) checked."""
+    (default: its own), with formats (dates) checked and ``pattern`` read as
+    JSON Schema means it (``checker.load.predicate.schema_regex``)."""
     import jsonschema  # imported when first needed: most documents never reach it
 
-    cls = jsonschema.validators.validator_for(dialect or schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    base = jsonschema.validators.validator_for(dialect or schema)
+    cls = _with_schema_patterns(base)
+    return cls(schema, format_checker=base.FORMAT_CHECKER)
+
+
+@lru_cache(maxsize=None)
+def _with_schema_patterns(base):
+    import jsonschema
+
+    from .predicate import schema_regex
+
+    def pattern(validator, pattern, instance, schema):
+        if validator.is_type(instance, "string") and not schema_regex(pattern).search(instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+    return jsonschema.validators.extend(base, {"pattern": pattern})
 
 
 @lru_cache(maxsize=None)
@@ -89,7 +104,7 @@ def validate_document(doc: Document, schema_name: str, prefix: str) -> list[Diag
     for error in errors:
         if error.validator == "required" and (tuple(error.absolute_path), _missing(error)) in misspelt:
             continue  # 'requestd_by:' is reported once, as "did you mean 'requested_by'?"
-        for diag in _explain(error, doc, prefix):
+        for diag in _explain(error, doc, prefix, load_schema(schema_name)):
             key = (diag.code, diag.path, diag.message)
             if key not in seen:
                 seen.add(key)
@@ -125,6 +140,20 @@ def _misspelt_required(errors) -> set:
     return out
 
 
+def _described(error, root: dict) -> str:
+    """What the schema says the failing value is: the description of its node,
+    else of the nearest node above it that has one (a list's, for an item)."""
+    found, node = "", root
+    for part in list(error.absolute_schema_path)[:-1]:  # down to the failing keyword's node
+        if isinstance(node, dict) and node.get("description"):
+            found = node["description"]
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return found
+    return node.get("description", found) if isinstance(node, dict) else found
+
+
 def _renamed_required(errors) -> set:
     """(path, field) of required fields written under their old name (``RENAMED``)."""
     out = set()
@@ -135,7 +164,7 @@ def _renamed_required(errors) -> set:
     return out
 
 
-def _explain(error, doc: Document, prefix: str):
+def _explain(error, doc: Document, prefix: str, root: dict):
     path = tuple(error.absolute_path)
     where = format_path(path) or "the document"
     kind, schema = error.validator, error.schema
@@ -163,7 +192,7 @@ def _explain(error, doc: Document, prefix: str):
             f"{prefix}.missing_field", f"{where} needs the field '{missing}'", path,
             f"add '{missing}:'" + (f" ({description})" if description else ""))
     elif kind == "anyOf":
-        yield from _explain_any_of(error, doc, prefix)
+        yield from _explain_any_of(error, doc, prefix, root)
     elif kind == "enum":
         values = schema["enum"]
         if _retired(error.instance):
@@ -171,7 +200,7 @@ def _explain(error, doc: Document, prefix: str):
         elif True in values and False in values:
             hint = "write " + _choice_words(values)
         else:
-            hint = did_you_mean(error.instance, values)
+            hint = did_you_mean(error.instance, values, schema.get("enumDescriptions"))
         message = (f"'{error.instance}' is not {_choice_words(values)}" if True in values and False in values
                    else f"'{error.instance}' is not an allowed value for {where}")
         yield doc.diagnostic(f"{prefix}.bad_value", message, path, hint)
@@ -182,9 +211,9 @@ def _explain(error, doc: Document, prefix: str):
             f"{prefix}.wrong_type", f"{where} should be {want}, not {_describe(error.instance)}",
             path, _type_hint(want, error.instance))
     elif schema.get("format") == "date" or (kind == "pattern" and "[0-9]{4}-" in str(schema.get("pattern"))):
-        yield doc.diagnostic(
-            f"{prefix}.bad_date", f"'{error.instance}' in {where} is not a valid date",
-            path, "write dates as YYYY-MM-DD, e.g. 2014-01-20, and check the day exists")
+        problem = date_problem(error.instance)
+        yield doc.diagnostic(f"{prefix}.bad_date", f"'{error.instance}' in {where} is not a date: {problem}",
+                             path, date_hint(error.instance))
     elif kind in ("minimum", "maximum"):
         bound = "lowest" if kind == "minimum" else "highest"
         yield doc.diagnostic(f"{prefix}.out_of_range",
@@ -192,13 +221,15 @@ def _explain(error, doc: Document, prefix: str):
                              f"{schema[kind]}, the {bound} it can be", path, _range_hint(schema))
     elif kind in ("minItems", "minLength", "maxLength", "maxItems"):
         yield doc.diagnostic(f"{prefix}.out_of_range", f"{where}: {error.message}", path,
-                             schema.get("description", ""))
+                             _described(error, root))
     elif kind == "pattern":
+        # The hint is the schema's description of the value, never its pattern:
+        # a regular expression means nothing to most readers.
         yield doc.diagnostic(f"{prefix}.bad_format", f"'{error.instance}' in {where} has the wrong form",
-                             path, schema.get("description", f"it must match {schema['pattern']}"))
+                             path, _described(error, root) or "`vires schema` shows the form this value takes")
     else:
         yield doc.diagnostic(f"{prefix}.invalid", f"{where}: {error.message}", path,
-                             schema.get("description", ""))
+                             _described(error, root))
 
 
 def _choice_words(values) -> str:
@@ -238,7 +269,7 @@ def _node_words(error, index: int) -> str:
     return words
 
 
-def _explain_any_of(error, doc: Document, prefix: str):
+def _explain_any_of(error, doc: Document, prefix: str, root: dict):
     """A field that may also be written 'unknown' (or 'none'), explained
     against its own node rather than as 'not valid under any of the given schemas'."""
     path = tuple(error.absolute_path)
@@ -265,7 +296,7 @@ def _explain_any_of(error, doc: Document, prefix: str):
         for inner_error in inner:
             if inner_error.validator == "type" and tuple(inner_error.absolute_path) == path:
                 continue  # the value is of the right kind for another of its own nodes
-            for diag in _explain(inner_error, doc, prefix):
+            for diag in _explain(inner_error, doc, prefix, root):
                 if diag.path == path and words:
                     extra = f"or write {' or '.join(words)} if it is not known"
                     diag = replace(diag, hint=f"{diag.hint}; {extra}" if diag.hint else extra)
@@ -301,7 +332,9 @@ def _describe(value) -> str:
         return "nothing"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return f"the text '{value}'"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    return f"a Python {type(value).__name__}"
 
 
 def _type_hint(want: str, value) -> str:
@@ -313,4 +346,6 @@ def _type_hint(want: str, value) -> str:
         return "write true or false without quotes"
     if want == "text":
         return "put the value in quotes"
+    if want in ("a number", "a whole number"):
+        return f"write {want} without quotes, e.g. 12"
     return ""

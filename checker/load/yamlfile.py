@@ -5,13 +5,27 @@ booleans) plus a map from each path in the document to its line and column,
 so that every later diagnostic can point at the right place. Dates stay
 strings, as in check-jsonschema, so that the schema's date format applies.
 
-Hostile input is refused before it can cost anything: files over
-``MAX_BYTES``, text that is not UTF-8, binary content, nesting deeper than
-``MAX_DEPTH`` and documents whose aliases expand past ``MAX_NODES`` nodes
-(the "billion laughs"). Duplicate keys are errors, not silent overwrites.
+Hostile input is refused before it can cost anything: anything but a
+regular file (a named pipe would block the read for ever), files over
+``MAX_BYTES``, text that is not UTF-8 (a file saved as Windows-1252 or UTF-16
+is named as such), binary content, nesting deeper than ``MAX_DEPTH`` and
+documents whose aliases expand past ``MAX_NODES`` nodes (the "billion
+laughs"). Duplicate keys are errors, not silent overwrites.
+
+Plain scalars are read as YAML 1.2 reads them, not as YAML 1.1 (PyYAML)
+does, so that a value never changes meaning unseen (docs/diagnostics.md,
+"YAML 1.1 surprises"): ``yes``/``no``/``on``/``off``, ``1:30`` and ``1_000``
+are text; ``1e-5`` is a number. Where the two readings would give different
+numbers the value is refused with a hint: an integer with a leading zero
+(``012``: 10 in YAML 1.1, 12 in YAML 1.2). ``.nan``, ``.inf`` and numbers too
+large for a float are refused: every number vires reads is finite.
 """
 from __future__ import annotations
 
+import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +47,18 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalars = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+#: Tags the YAML 1.1 resolver gives plain scalars: such a scalar is read again
+#: by the YAML 1.2 core schema (``_core_value``).
+_IMPLICIT_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
+                           ("null", "bool", "int", "float", "str", "timestamp"))
+# The YAML 1.2 core schema (yaml.org/spec/1.2.2, 10.3.2).
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCTAL_1_1 = re.compile(r"[-+]?0[0-9]+")
+_INT_BASES = ((re.compile(r"0o[0-7]+"), 8), (re.compile(r"0x[0-9a-fA-F]+"), 16))
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
 @dataclass
@@ -69,21 +95,63 @@ class _TooBig(Exception):
 
 
 def read_text(path, file=None) -> tuple[str | None, list[Diagnostic]]:
-    """Read a file as UTF-8 text within the size limit."""
+    """Read a regular file as UTF-8 text within the size limit. The file is
+    opened without blocking and refused unless it is a regular file: a named
+    pipe (FIFO) called ``x.yaml`` would otherwise wait for a writer for ever."""
     file = file or str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        return None, [Diagnostic("input.not_found", "no such file", file,
-                                 hint="check the path and the spelling")]
-    except IsADirectoryError:
-        return None, [Diagnostic("input.is_directory", "this is a folder, not a file",
-                                 file, hint="name a .yaml file inside it")]
-    except OSError as err:
-        return None, [Diagnostic("input.unreadable", f"cannot read the file: {err.strerror}",
-                                 file, hint="check that the file exists and is readable")]
+    raw, problem = _read_raw(path, file)
+    if problem is not None or raw is None:
+        return None, [problem] if problem else []
     return decode_text(raw, file)
+
+
+def read_bytes(path) -> bytes | None:
+    """The bytes of a regular file within the size limit (MAX_BYTES), or None
+    when ``read_text`` would refuse it before decoding."""
+    raw, problem = _read_raw(path, str(path))
+    return None if problem is not None or raw is None or len(raw) > MAX_BYTES else raw
+
+
+def _read_raw(path, file: str) -> tuple[bytes | None, Diagnostic | None]:
+    """Up to MAX_BYTES + 1 bytes of a regular file, or why it cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None, Diagnostic("input.not_found", "no such file", file, hint="check the path and the spelling")
+    except IsADirectoryError:
+        return None, _is_directory(file)
+    except OSError as err:
+        return None, _unreadable(file, err)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return None, _is_directory(file)
+        if not stat.S_ISREG(mode):
+            return None, not_regular(file, mode)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_BYTES + 1), None
+    except OSError as err:
+        return None, _unreadable(file, err)
+    finally:
+        os.close(fd)
+
+
+def _unreadable(file: str, err: OSError) -> Diagnostic:
+    return Diagnostic("input.unreadable", f"cannot read the file: {err.strerror}", file,
+                      hint="check that the file exists and is readable")
+
+
+def _is_directory(file: str) -> Diagnostic:
+    return Diagnostic("input.is_directory", "this is a folder, not a file", file,
+                      hint="name a .yaml file inside it")
+
+
+def not_regular(file: str, mode: int) -> Diagnostic:
+    """The diagnostic for a path that is a named pipe, a device or a socket, not a file."""
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return Diagnostic("input.not_regular", f"this is {kind}, not a file vires can read", file,
+                      hint="name a regular .yaml file; vires never reads pipes or devices")
 
 
 def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
@@ -93,6 +161,9 @@ def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic(
             "input.too_large", f"the file is larger than the limit of {MAX_BYTES:,} bytes",
             file, line, 1, hint="a scheme or policy file is a few kilobytes; is this the right file?")]
+    if _utf16(raw):
+        return None, [Diagnostic("input.utf16", "the file is saved as UTF-16 text, not UTF-8", file, 1, 1,
+                                 hint=SAVE_AS_UTF8)]
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return None, [Diagnostic("input.binary", "the file holds binary data, not text",
@@ -103,10 +174,42 @@ def decode_text(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        return None, [Diagnostic(
-            "input.not_utf8", f"byte 0x{raw[err.start]:02x} is not valid UTF-8 text",
-            file, line, column, hint="save the file as UTF-8 (most editors have this option)")]
+        return None, [Diagnostic("input.not_utf8", f"byte 0x{raw[err.start]:02x} is not UTF-8 text"
+                                 + legacy_encoding(raw, raw[err.start]), file, line, column, hint=SAVE_AS_UTF8)]
     return text.lstrip("\ufeff"), []
+
+
+#: How to save a file as UTF-8, for people who did not choose its encoding.
+SAVE_AS_UTF8 = ("save the file as UTF-8: in Notepad, File > Save As, then Encoding: UTF-8; "
+                "in Word, save as Plain Text and choose Unicode (UTF-8); other editors have "
+                "an 'Encoding' or 'Save with encoding' option")
+
+
+def legacy_encoding(raw: bytes, byte: int) -> str:
+    """What a non-UTF-8 text most likely is, for a message: ': the file seems
+    to be saved as Windows-1252, where 0x93 is “' ('' when not even that fits)."""
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    char = bytes([byte]).decode("cp1252")
+    name = "Windows-1252" if 0x80 <= byte <= 0x9f else "Windows-1252 or Latin-1"
+    return f": the file seems to be saved as {name}, where 0x{byte:02x} is {char}"
+
+
+def _utf16(raw: bytes) -> bool:
+    """Whether bytes are UTF-16 text: a byte-order mark, or (without one) a NUL
+    byte beside nearly every character of plain English text."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = raw[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    for nuls, text in ((odd, even), (even, odd)):  # little-endian, then big-endian
+        if nuls.count(0) >= 0.9 * len(nuls) and text.count(0) <= 0.1 * len(text):
+            return True
+    return False
 
 
 def load_yaml(path, file=None) -> tuple[Document | None, list[Diagnostic]]:
@@ -199,6 +302,53 @@ def _check_depth(text: str) -> None:
                           "a scheme or policy file holds a few hundred values; is this the right file?")
 
 
+def _core_value(text: str):
+    """A plain scalar as the YAML 1.2 core schema reads it: (value, None), or
+    (the text, (code, message, hint)) when vires refuses it."""
+    if text in _NULLS:
+        return None, None
+    if text in _BOOLS:
+        return _BOOLS[text], None
+    if _INT.fullmatch(text):
+        if _OCTAL_1_1.fullmatch(text):
+            return text, _leading_zero(text)
+        return _number(text, int)
+    for pattern, base in _INT_BASES:
+        if pattern.fullmatch(text):
+            return int(text[2:], base), None
+    if _FLOAT.fullmatch(text):
+        return _number(text, float)
+    if _NOT_FINITE.fullmatch(text):
+        return text, _not_finite(text)
+    return text, None
+
+
+def _leading_zero(text: str):
+    digits = text.lstrip("+-")
+    plain = text[: len(text) - len(digits)] + (digits.lstrip("0") or "0")
+    old = f"the octal number {int(digits, 8)}" if set(digits) <= set("01234567") else "text"
+    return ("yaml.ambiguous_number",
+            f"'{text}' has a leading zero, which YAML readers disagree on: some read it as {old}, "
+            f"others as {plain}",
+            f"write {plain} without the leading zero, or put the value in quotes ('{text}') if it is text")
+
+
+def _number(text: str, kind):
+    try:
+        value = kind(text)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return text, ("input.bad_number", f"'{text[:20]}...' has too many digits to be a number",
+                      "write a number of a sensible size, or put the value in quotes if it is text")
+    if isinstance(value, float) and not math.isfinite(value):
+        return text, _not_finite(text)
+    return value, None
+
+
+def _not_finite(text: str):
+    return ("input.bad_number", f"'{text}' is not a finite number",
+            "write a number such as 40 or 12.5; if the value is not known, leave the field out")
+
+
 class _Builder:
     """Builds plain data from a node graph, counting nodes as it expands aliases."""
 
@@ -244,15 +394,24 @@ class _Builder:
                 return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
             finally:
                 del self.open[id(node)]
+        if not node.style and node.tag in _IMPLICIT_TAGS:  # a plain scalar: YAML 1.2 decides
+            value, problem = _core_value(node.value)
+            if problem:
+                self.problems.append(self.doc.diagnostic(*problem[:2], path, problem[2]))
+            return value
         if node.tag == _TIMESTAMP:
             return node.value
         try:
-            return _scalars.construct_object(node)
-        except yaml.constructor.ConstructorError as err:
+            value = _scalars.construct_object(node)
+        except (yaml.constructor.ConstructorError, ValueError) as err:
             self.problems.append(self.doc.diagnostic(
-                "yaml.bad_value", f"cannot read this value: {err.problem}", path,
+                "yaml.bad_value", f"cannot read this value: {getattr(err, 'problem', err)}", path,
                 "quote the value to keep it as text"))
             return node.value
+        if isinstance(value, float) and not math.isfinite(value):  # !!float "nan"
+            value, problem = node.value, _not_finite(node.value)
+            self.problems.append(self.doc.diagnostic(*problem[:2], path, problem[2]))
+        return value
 
     def _mapping(self, node, path):
         out = {}

@@ -8,7 +8,8 @@ so the diagram reads the same printed in black and white.
 from __future__ import annotations
 
 import textwrap
-from html import escape
+
+from .neutral import for_html as escape
 
 BOX_W, BOX_H, GAP, PAD = 168, 104, 34, 4
 LINE_CHARS, MAX_LINES = 21, 4

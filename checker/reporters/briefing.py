@@ -366,7 +366,7 @@ def build_briefing(scheme, result: Result, precedents=None, fix=None) -> Briefin
     else:
         briefing.precedents = [{
             "case": p.result.scheme, "title": p.result.title, "verdict": p.result.verdict,
-            "similarity": round(p.score, 2),
+            "similarity": p.score,
             "differences": [FEATURE_WORDS.get(feature, feature) for feature, _, _ in p.differences[:3]],
         } for p in precedents]
     if fix is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import style
 from .json_report import dumps
+from .neutral import for_terminal, neutralised
 
 
 def _words(value) -> str:
@@ -15,6 +16,7 @@ def _words(value) -> str:
 
 def render_failure(outcome) -> str:
     """The readable account of a failed case (also used by pytest)."""
+    outcome = neutralised(outcome, for_terminal)
     r = outcome.result
     lines = [f"{style.error('FAIL')} {outcome.case.file} ({outcome.case.id}, edition {r.edition})"]
     for what, expected, got in outcome.failures:
@@ -40,7 +42,8 @@ def render_outcomes(outcomes) -> str:
         if o.passed:
             u = o.result.undetermined
             why = ", ".join(o.result.decided_by) or ("find out: " + ", ".join(u.ask) if u else "-")
-            lines.append(f"{style.verdict('ok', 'valid')}   {o.case.file}: {o.result.verdict} ({why})")
+            lines.append(f"{style.verdict('ok', 'valid')}   {for_terminal(o.case.file)}: {o.result.verdict} "
+                         f"({for_terminal(why)})")
         else:
             lines.append(render_failure(o))
     failed = sum(not o.passed for o in outcomes)
@@ -53,6 +56,7 @@ def render_coverage(uncovered, rule_count: int) -> str:
     if not uncovered:
         return f"coverage: every one of the {rule_count} powers and rules is asserted by a passing case\n"
     lines = [f"coverage: {len(uncovered)} of {rule_count} powers and rules are asserted by no passing case:"]
+    uncovered = neutralised(list(uncovered), for_terminal)
     for u in uncovered:
         lines.append(f"  {u.rule}  ({u.file}:{u.line}; editions: {', '.join(u.editions)})")
         lines.append(style.dim(f"      {' '.join(u.statement.split())}"))

@@ -8,6 +8,7 @@ from ..load.schema import body_label
 from ..rules.negotiation import Lever, Record
 from . import style
 from .json_report import dumps
+from .neutral import for_terminal, neutralised
 from .text import missing_power_sentence, wrap
 from .whatif import finding_lines
 from .words import SHORT_VERDICT, VERDICT_WORDS, describe_change, target_label
@@ -91,6 +92,7 @@ def _state_lines(before) -> list[str]:
 
 def render_text(report) -> str:
     """The fix report as text: the smallest fixes, or what stands in the way and the closest attempts."""
+    report = neutralised(report, for_terminal)
     before = report.before
     lines = [style.heading(f"{before.file or before.scheme}: {before.title}")] + _state_lines(before)
     if before.verdict == "valid":

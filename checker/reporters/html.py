@@ -5,10 +5,10 @@ covers it (or, undetermined, what to find out and the verdict for each
 answer); the approval chain is an inline SVG."""
 from __future__ import annotations
 
-from html import escape
-
 from .approval_svg import render_chain
 from .briefing import NEAREST_HEADING
+from .neutral import for_html as escape
+from .words import similarity_words
 
 LQ, RQ, DASH = "\u201c", "\u201d", " \u2014 "
 
@@ -168,7 +168,7 @@ def _extras(b) -> str:
     if b.precedents:
         items = "".join(
             f"<li><strong>{escape(p['title'])}</strong> (<code>{escape(p['case'])}</code>): "
-            f"{escape(p['verdict'].replace('_', ' '))}; similarity {p['similarity']:.2f}"
+            f"{escape(p['verdict'].replace('_', ' '))}; {similarity_words(p['similarity'])}"
             + (f"; differs in {escape('; '.join(p['differences']))}" if p["differences"] else "") + "</li>"
             for p in b.precedents)
         out.append(f'<div><h2>Nearest precedents</h2><ul class="precedents">{items}</ul></div>')

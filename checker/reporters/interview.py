@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..diagnostics import format_path
 from ..load import schema
 from ..load.interview import CHECK_QUESTION, FLOW, Group, Question, may_be_unknown, required, written_out
+from .neutral import for_terminal
 
 
 def show_value(value) -> str:
@@ -76,6 +77,7 @@ def render_item_heading(group: Group, number: int, count: int) -> str:
 
 def render_retry(message: str, hint: str) -> str:
     """A bad answer's complaint at a terminal, asking again."""
+    message, hint = for_terminal(message), for_terminal(hint)
     return f"  ! {message}" + (f"; {hint}" if hint else "") + ". Try again:"
 
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 
 from ..load.schema import body_label
+from .neutral import for_json
 from .powers import branch_sentence, lacks_words, missing_power_paragraph, target_phrase, undetermined_summary
 from .words import VERDICT_WORDS, target_label
 
 
 def dumps(data) -> str:
-    """Data as indented JSON text, keys in the order given, ending in a newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """Data as indented JSON text, keys in the order given, ending in a newline;
+    characters a terminal would obey are escaped (``checker.reporters.neutral``)."""
+    return for_json(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
 
 
 def approval_dict(approval) -> dict:
@@ -78,5 +80,7 @@ def result_dict(result) -> dict:
 
 
 def render_results(results) -> str:
-    """The JSON report: one object per result, in the order given."""
-    return dumps([result_dict(r) for r in results])
+    """The JSON report: one object per file, in the order given; a file that
+    could not be checked has ``error`` ("bad_input", with its diagnostics, or
+    "internal_error", with a message) instead of a verdict (docs/diagnostics.md)."""
+    return dumps([r.to_dict() if hasattr(r, "error") else result_dict(r) for r in results])

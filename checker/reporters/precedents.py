@@ -6,8 +6,9 @@ from ..explore.precedents import FEATURES, PARTIAL
 from ..rules.facts import UNKNOWN
 from . import style
 from .json_report import dumps
+from .neutral import for_terminal, neutralised
 from .text import wrap
-from .words import FEATURE_WORDS, SHORT_VERDICT
+from .words import FEATURE_WORDS, SHORT_VERDICT, similarity_words
 
 MEASURE = ("Similarity is a weighted agreement: "
            + ", ".join(f"{FEATURE_WORDS[name]} ({w})" for name, w in FEATURES)
@@ -57,13 +58,14 @@ def _value(value) -> str:
 
 def render_text(result, precedents) -> str:
     """The precedents of a scheme as text, with the similarity measure explained."""
+    result, precedents = neutralised((result, list(precedents)), for_terminal)
     lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
              f"  As it stands: {_outcome(result)}"]
     if not precedents:
         lines.append("  The library holds no other case to compare with.")
     for n, p in enumerate(precedents, 1):
         r = p.result
-        lines += ["", "  " + style.heading(f"{n}. {r.scheme}") + f"  {p.score:.0%} similar  "
+        lines += ["", "  " + style.heading(f"{n}. {r.scheme}") + f"  {similarity_words(p.score)}  "
                   + _outcome(r),
                   wrap(r.title, "     ")]
         if p.summary:

@@ -2,23 +2,42 @@
 from __future__ import annotations
 
 from . import style
+from .neutral import for_terminal, neutralised
+
+#: What the verdict column says of a file that could not be checked.
+NOT_CHECKED = {"bad_input": "bad input", "internal_error": "error"}
+
+
+def _row(r) -> tuple[str, str, str, str]:
+    if hasattr(r, "error"):
+        first = r.diagnostics[0] if r.diagnostics else None
+        why = f"{first.code} at {first.location()}" if first else r.message
+        return (NOT_CHECKED[r.error], r.file, "-", why)
+    return (r.verdict, r.scheme, r.edition, ", ".join(r.decided_by) or
+            ("find out: " + ", ".join(r.undetermined.ask) if r.undetermined else "-"))
 
 
 def render_results(results) -> str:
-    """The verdict table: one line per scheme, then the count of each verdict."""
-    rows = [(r.verdict, r.scheme, r.edition, ", ".join(r.decided_by) or
-             ("find out: " + ", ".join(r.undetermined.ask) if r.undetermined else "-")) for r in results]
+    """The verdict table: one line per file in the order given, then the count
+    of each verdict, then why each file that could not be checked was not."""
+    from .text import render_unchecked
+
+    results = neutralised(list(results), for_terminal)
+    rows = [_row(r) for r in results]
     heads = ("verdict", "scheme", "edition", "decided by")
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
               for i, h in enumerate(heads[:3])]
     out = [style.heading("  ".join(h.ljust(w) for h, w in zip(heads, widths + [0])).rstrip())]
-    for row in rows:
+    for r, row in zip(results, rows):
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]), row[3]]
-        cells[0] = style.verdict(cells[0], row[0])
+        cells[0] = style.error(cells[0]) if hasattr(r, "error") else style.verdict(cells[0], row[0])
         out.append("  ".join(cells))
     counts: dict[str, int] = {}
-    for r in results:
-        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    for row in rows:
+        counts[row[0]] = counts.get(row[0], 0) + 1
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
     out.append(f"{len(results)} schemes: {summary}")
+    unchecked = [r for r in results if hasattr(r, "error")]
+    if unchecked:
+        out += [""] + [render_unchecked(r).rstrip("\n") for r in unchecked]
     return "\n".join(out) + "\n"

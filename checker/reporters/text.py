@@ -10,6 +10,7 @@ from dataclasses import replace
 from ..evaluate.result import Approval, Finding, MissingPower, Result
 from ..load.schema import body_label
 from . import style
+from .neutral import for_terminal, neutralised
 from .powers import (
     body_phrase,
     branch_sentence,
@@ -135,6 +136,7 @@ def _rests_on(result: Result) -> list[str]:
 
 def render_result(result: Result) -> str:
     """The text report of one result: the verdict first, then why, in plain words."""
+    result = neutralised(result, for_terminal)
     lines = [style.heading(f"{result.file or result.scheme}: {result.title}"),
              "  " + style.verdict(VERDICT_WORDS[result.verdict], result.verdict),
              style.dim(f"  policy edition: {result.edition} ({result.edition_title})"), ""]
@@ -184,6 +186,22 @@ def render_result(result: Result) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_results(results: list[Result]) -> str:
-    """The text report of several results, one after another."""
-    return "\n".join(render_result(r) for r in results)
+def render_unchecked(entry) -> str:
+    """The text report of a file that could not be checked: why, located."""
+    from .diagnostics import render_diagnostic
+
+    entry = neutralised(entry, for_terminal)
+    if entry.error == "bad_input":
+        lines = [style.heading(f"{entry.file}: not checked: the file is not valid input")]
+        for d in entry.diagnostics:
+            lines += ["  " + line for line in render_diagnostic(d).splitlines()]
+    else:
+        lines = [style.heading(f"{entry.file}: not checked: an internal error, a bug in vires, not in your file"),
+                 f"  {entry.message}", "  Set VIRES_DEBUG=1 to see the details, and please report it."]
+    return "\n".join(lines) + "\n"
+
+
+def render_results(results) -> str:
+    """The text report of several files, one after another in the order given:
+    each result, or why its file could not be checked."""
+    return "\n".join(render_unchecked(r) if hasattr(r, "error") else render_result(r) for r in results)

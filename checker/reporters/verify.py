@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..evaluate.result import OUTCOMES
 from ..evaluate.verdict import PRECEDENCE
 from .json_report import dumps
+from .neutral import for_terminal, neutralised
 
 
 def precedence_words(overlap) -> str:
@@ -40,6 +41,7 @@ def edition_dict(report) -> dict:
 
 def render_verify(reports) -> str:
     """The verify report as text: per edition, the schemes, the outcomes, the overlaps and any failure."""
+    reports = neutralised(list(reports), for_terminal)
     lines = []
     for r in reports:
         outcome = (f"{len(r.failures)} FAILED" if r.failures

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..load.schema import body_label
 from . import style
 from .json_report import approval_dict, dumps, result_dict
+from .neutral import for_terminal, neutralised
 from .text import missing_power_sentence, wrap
 from .words import SHORT_VERDICT, VERDICT_WORDS, describe_change, given_words, target_label
 
@@ -156,7 +157,7 @@ def _after_lines(after) -> list[str]:
 
 def render_text(comparison) -> str:
     """The what-if report as text: the changes, the verdicts, and why they differ."""
-    c = comparison
+    c = neutralised(comparison, for_terminal)
     lines = [style.heading(f"{c.before.file or c.before.scheme}: {c.before.title}"),
              style.heading("  What if")]
     lines += [wrap(f"- {describe_change(change, c.maker)}", "  ", "    ") for change in c.changes] or ["  (no changes)"]

@@ -9,6 +9,7 @@ and the reports all say the same thing.
 """
 from __future__ import annotations
 
+from ..dates import MONTHS
 from ..explore.whatif import yaml_text
 from ..load.schema import UNKNOWN_WORD, body_label, find_node, label
 
@@ -47,14 +48,11 @@ FEATURE_WORDS = {
     "findings": "powers used and rules that fired",
 }
 
-_MONTHS = ("January February March April May June July August September "
-           "October November December").split()
-
 
 def long_date(iso: str) -> str:
     """A date written out: '2 February 2017' for '2017-02-02'."""
     year, month, day = iso.split("-")
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
 
 
 def describe_change(change, maker: str | None = None) -> str:
@@ -74,6 +72,11 @@ def describe_change(change, maker: str | None = None) -> str:
     if change.op == "add":
         return f"add to {change.path}: {yaml_text(value)}"
     return f"set {change.path} to {yaml_text(value)}"
+
+
+def similarity_words(score: float) -> str:
+    """A similarity (0 to 1) as every report shows it: '77% similar'."""
+    return f"{score:.0%} similar"
 
 
 def target_label(target: str) -> str:

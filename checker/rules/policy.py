@@ -230,7 +230,7 @@ def load_policy(directory=None) -> Policy:
 def _load_cached(directory: str) -> Policy:
     from .cache import load_cached
 
-    policy, problems = load_cached(Path(directory), read_policy)
+    policy, problems = load_cached(Path(directory), read_sources, build_policy, policy_files)
     if problems:
         raise InputError(problems)
     return policy
@@ -248,6 +248,27 @@ def shared_sets(policy: Policy) -> dict[str, dict]:
 
 def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     """Read and check every file of a policy directory."""
+    sources, problems = read_sources(directory)
+    if problems or sources is None:
+        return None, problems
+    return build_policy(sources)
+
+
+def policy_files(root: Path) -> list[Path]:
+    """Every file the policy loader reads, in the order it reads them (the
+    policy cache's key hashes exactly these)."""
+    found = [root / name for name in ("bodies.yaml", "negotiation.yaml") if (root / name).exists()]
+    for folder in ("common", "editions"):
+        found += sorted((root / folder).glob("*.yaml"))
+    return found
+
+
+def read_sources(directory) -> tuple[dict | None, list[Diagnostic]]:
+    """Every file of a policy directory read and checked, as the data
+    ``build_policy`` makes a Policy of: the bodies' lifespans, the
+    negotiation file, and each rule file's document with the common files it
+    includes. It is plain data but for the documents (the YAML as loaded,
+    with its positions), so ``checker.rules.cache`` can keep it as JSON."""
     root = Path(directory)
     if not (root / "editions").is_dir():
         return None, [Diagnostic("policy.no_editions", f"{root} has no editions/ folder",
@@ -260,25 +281,34 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
         from .negotiation import read_negotiation  # schema and path checks: `vires fix` relies on it
 
         negotiation = read_negotiation(root / "negotiation.yaml", display_path(root / "negotiation.yaml"), problems)
-    commons = {}
+    commons, editions = {}, []
     for path in sorted((root / "common").glob("*.yaml")):
-        data = _read_rule_file(path, root, problems)
-        if data is not None:
-            commons[path.relative_to(root).as_posix()] = data
-    editions = []
+        entry = _read_rule_file(path, root, problems)
+        if entry is not None:
+            commons[path.relative_to(root).as_posix()] = entry
     for path in sorted((root / "editions").glob("*.yaml")):
-        data = _read_rule_file(path, root, problems)
-        if data is not None:
-            edition = _edition(data, commons, problems)
-            if edition:
-                editions.append(edition)
+        entry = _read_rule_file(path, root, problems)
+        if entry is not None:
+            editions.append(entry)
+    return {"directory": str(root), "lifespans": lifespans or {}, "negotiation": negotiation or {},
+            "commons": commons, "editions": editions}, problems
+
+
+def build_policy(sources: dict) -> tuple[Policy | None, list[Diagnostic]]:
+    """The Policy made of what ``read_sources`` read."""
+    problems: list[Diagnostic] = []
+    editions = []
+    for entry in sources["editions"]:
+        edition = _edition(entry, sources["commons"], problems)
+        if edition:
+            editions.append(edition)
     if not problems:  # the limits of a well-formed policy only
         for edition in editions:
             problems += over_limits(edition)
     if problems:
         return None, problems
     editions.sort(key=lambda e: (e.jurisdiction, e.start))
-    return Policy(str(root), tuple(editions), lifespans or {}, negotiation or {}), []
+    return Policy(sources["directory"], tuple(editions), sources["lifespans"], sources["negotiation"]), []
 
 
 def over_limits(edition: Edition) -> list[Diagnostic]:
@@ -352,12 +382,39 @@ def _read_rule_file(path: Path, root: Path, problems):
     for kind in doc.data.get("roles", {}):
         problems += _check_values(doc, ("roles", kind), [kind], "maker.kind", key=True)
     problems += _check_values(doc, ("targets",), doc.data.get("targets", []), "change.target")
+    includes = []
     for i, name in enumerate(doc.data.get("include", [])):
-        if not (root / name).is_file():
+        common = included_file(root, name)
+        if common is None:
+            problems.append(doc.diagnostic(
+                "policy.bad_include", f"'{name}' is not a file of this policy's common/ folder",
+                ("include", i), "an edition includes shared rules by their path in the policy folder, "
+                "e.g. common/england.yaml"))
+        elif not (root / common).is_file():
             problems.append(doc.diagnostic("policy.missing_include",
                                            f"the included file '{name}' does not exist",
                                            ("include", i), "paths are relative to the policy folder"))
-    return {"doc": doc, "data": doc.data}
+        else:
+            includes.append(common)
+    return {"doc": doc, "includes": includes}
+
+
+def included_file(root: Path, name) -> str | None:
+    """The common file an include names, as 'common/NAME.yaml' ('./common/x.yaml'
+    is 'common/x.yaml'), or None when it names none: an absolute path, a path
+    that leads out of the policy folder (../../x, /etc/passwd, a link), or
+    anything but a .yaml file directly in common/. On main such an include
+    passed the existence check and silently added no rules."""
+    if not isinstance(name, str) or Path(name).is_absolute() or "\\" in name:
+        return None
+    common = (root / "common").resolve()
+    try:
+        inside = (root / name).resolve().relative_to(common)
+    except (ValueError, OSError):
+        return None
+    if len(inside.parts) != 1 or inside.suffix != ".yaml":
+        return None
+    return f"common/{inside.name}"
 
 
 def _check_values(doc, path, values, field, key=False) -> list[Diagnostic]:
@@ -450,11 +507,11 @@ def _roles(doc) -> dict[str, Role]:
 
 
 def _edition(entry, commons, problems) -> Edition | None:
-    doc, data = entry["doc"], entry["data"]
+    doc, data = entry["doc"], entry["doc"].data
     rules, powers, roles = _rules(doc), _powers(doc), {}
     targets = tuple(data.get("targets", ()))
-    for name in data.get("include", []):
-        if name in commons:
+    for name in entry["includes"]:
+        if name in commons:  # (a common file with problems stops the load before this)
             common = commons[name]["doc"]
             rules += _rules(common)
             # A shared power reaches only the parts of the contract this edition

@@ -1,0 +1,122 @@
+"""`vires check a.yaml bad.yaml b.yaml`: every file gets its result or its
+located diagnostics, in argument order, in text, table and JSON, and the run
+exits with the worst code. On main one bad file hid every result."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CASES, run_vires
+
+VALID = CASES / "somerset-2014-enhanced-service.yaml"
+NOT_VALID = CASES / "leeds-2017.yaml"
+EXIT_VALID, EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+
+@pytest.fixture
+def bad(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(VALID.read_text().replace("jurisdiction: england", "jurisdiction: englnd"))
+    return path
+
+
+def test_text_reports_every_file_in_argument_order(bad):
+    proc = run_vires("check", NOT_VALID, bad, VALID)
+    assert proc.returncode == EXIT_BAD_INPUT
+    out = proc.stdout
+    where = [out.index(f"{NOT_VALID}: "), out.index(f"{bad}: not checked"), out.index(f"{VALID}: ")]
+    assert where == sorted(where)
+    block = out[where[1]:where[2]]
+    assert f"{bad}:" in block and "[scheme.bad_value]" in block and "did you mean 'england'?" in block
+    assert "ULTRA VIRES" in out[:where[1]] and "VALID: within powers" in out[where[2]:]
+    assert "1 of 3 file(s) could not be checked" in proc.stderr
+
+
+def test_table_has_a_row_for_every_file_in_argument_order(bad):
+    proc = run_vires("check", "--format", "table", NOT_VALID, bad, VALID)
+    assert proc.returncode == EXIT_BAD_INPUT
+    rows = proc.stdout.splitlines()[1:4]
+    assert [row.split()[0] for row in rows] == ["ultra_vires", "bad", "valid"]
+    assert str(bad) in rows[1] and "scheme.bad_value" in rows[1]
+    assert "3 schemes: 1 bad input, 1 ultra_vires, 1 valid" in proc.stdout
+    assert "[scheme.bad_value]" in proc.stdout.split("3 schemes:")[1]  # its diagnostics, after the table
+
+
+def test_json_is_an_array_with_an_error_object_for_a_bad_file(bad):
+    proc = run_vires("check", "--format", "json", NOT_VALID, bad, VALID)
+    assert proc.returncode == EXIT_BAD_INPUT
+    data = json.loads(proc.stdout)
+    assert [item.get("verdict") for item in data] == ["ultra_vires", None, "valid"]
+    assert data[1] == {"file": str(bad), "error": "bad_input", "diagnostics": [{
+        "code": "scheme.bad_value", "severity": "error", "file": str(bad), "line": 5, "column": 15,
+        "path": "jurisdiction", "message": "'englnd' is not an allowed value for jurisdiction",
+        "hint": "did you mean 'england'?"}]}
+
+
+@pytest.mark.parametrize("files, code", [
+    ([VALID, VALID], EXIT_VALID),
+    ([VALID, NOT_VALID], EXIT_NOT_VALID),
+    ([NOT_VALID, "BAD", VALID], EXIT_BAD_INPUT),
+])
+def test_the_exit_code_is_the_worst_of_the_files(files, code, bad):
+    files = [bad if f == "BAD" else f for f in files]
+    assert run_vires("check", "--format", "table", *files).returncode == code
+
+
+def test_the_order_of_exit_codes():
+    from checker.cli.common import worst_exit
+
+    assert worst_exit([]) == EXIT_VALID
+    assert worst_exit([EXIT_VALID, EXIT_NOT_VALID]) == EXIT_NOT_VALID
+    assert worst_exit([EXIT_NOT_VALID, EXIT_BAD_INPUT, EXIT_VALID]) == EXIT_BAD_INPUT
+    assert worst_exit([EXIT_BAD_INPUT, EXIT_BUG]) == EXIT_BUG
+
+
+def test_only_bad_files_print_nothing_on_stdout(bad, tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text("id: [\n")
+    proc = run_vires("check", "--format", "json", bad, other)
+    assert proc.returncode == EXIT_BAD_INPUT and proc.stdout == ""
+    assert str(bad) in proc.stderr and str(other) in proc.stderr
+
+
+def test_a_bug_met_by_one_file_loses_no_other_result(monkeypatch, bad):
+    from checker.evaluate.checker import Checker
+
+    real = Checker.check_scheme
+
+    def sometimes_broken(self, scheme):
+        if scheme.id == "leeds-2017":
+            raise RuntimeError("the engine broke")
+        return real(self, scheme)
+    monkeypatch.setattr(Checker, "check_scheme", sometimes_broken)
+    proc = run_vires("check", "--format", "json", NOT_VALID, VALID, bad)
+    assert proc.returncode == EXIT_BUG
+    data = json.loads(proc.stdout)
+    assert data[0] == {"file": str(NOT_VALID), "error": "internal_error", "message": "RuntimeError: the engine broke"}
+    assert data[1]["verdict"] == "valid" and data[2]["error"] == "bad_input"
+
+
+def _tiny_share(tmp_path):
+    path = tmp_path / "tiny-share.yaml"
+    text = NOT_VALID.read_text()
+    assert "share_of_points: 80" in text
+    path.write_text(text.replace("share_of_points: 80", "share_of_points: 0.00001"))
+    return path
+
+
+def test_a_tiny_share_among_many_files_loses_no_other_result(tmp_path):
+    """On main 'share_of_points: 0.00001' crashed the engine (exit 3) and one
+    such file among 1,000 lost the whole batch."""
+    tiny = _tiny_share(tmp_path)
+    proc = run_vires("check", "--format", "json", NOT_VALID, tiny, VALID)
+    data = json.loads(proc.stdout)
+    assert data[0]["verdict"] == "ultra_vires" and data[2]["verdict"] == "valid"
+    assert data[1].get("verdict") == "ultra_vires" or data[1]["error"] == "internal_error"
+
+
+def test_a_tiny_share_in_exponent_form_gets_its_verdict(tmp_path):
+    """On main the engine crashed on 1e-05 (exit 3); the engine on durable's core takes it."""
+    proc = run_vires("check", "--format", "table", _tiny_share(tmp_path))
+    assert proc.returncode == EXIT_NOT_VALID and "ultra_vires" in proc.stdout, proc.stdout + proc.stderr
