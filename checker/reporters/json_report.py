@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Iterator
 
 from ..load.schema import body_label
 from .neutral import for_json
@@ -87,7 +88,7 @@ def render_results(results) -> str:
     return "".join(stream_results(results))
 
 
-def stream_results(results):
+def stream_results(results) -> Iterator[str]:
     """The JSON report of ``render_results`` in pieces, one file's object at a
     time (the text ``dumps`` gives the whole list, byte for byte), so that a
     batch need not hold a result once it is written."""

@@ -1,6 +1,8 @@
 """The verdict table: one line per scheme, for `make run` and quick reading."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from . import style
 from .neutral import for_terminal, neutralised
 
@@ -23,7 +25,7 @@ def render_results(results) -> str:
     return "".join(stream_results(results))
 
 
-def stream_results(results):
+def stream_results(results) -> Iterator[str]:
     """The table of ``render_results``, written once every file is read (its
     columns fit the widest cell): it keeps each file's row and, for a file
     not checked, why; not the results."""
