@@ -11,7 +11,6 @@ answer. ``docs/json.md`` describes every key.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterator
 
 from ..load.schema import body_label
@@ -95,6 +94,8 @@ def stream_results(results) -> Iterator[str]:
     first = True
     for r in results:
         item = json.dumps(r.to_dict() if hasattr(r, "error") else result_dict(r), indent=2, ensure_ascii=False)
-        yield for_json(("[\n" if first else ",\n") + textwrap.indent(item, "  "))
+        # indented as json.dumps indents a list's items; split on "\n" alone (JSON escapes it
+        # in strings), not str.splitlines, which also breaks at U+0085 and U+2028 left raw
+        yield for_json(("[\n" if first else ",\n") + "\n".join("  " + line for line in item.split("\n")))
         first = False
     yield "[]\n" if first else "\n]\n"
