@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
 
 FIGURES = [
@@ -54,3 +56,35 @@ ENGINE_FIGURES = [
 def test_engine_benchmark_smoke_run_prints_every_figure():
     smoke_run_prints("engine.py", ENGINE_FIGURES)
     assert "bench/engine.py" in (REPO / "docs" / "performance.md").read_text()
+
+
+DISTINCT_FIGURES = [
+    r"^distinct schemes\s+[\d,]+ determined",
+    r"^load average at the start\s+\d",
+    r"^vires, determined\s+[\d,]+ \([\d,]+ to [\d,]+\) checks/s",
+    r"^vires, determined: latency p50, p99\s+[\d,]+ .* us, [\d,]+ .* us",
+    r"^vires, determined: CPU p99\s+[\d,]+",
+    r"^reference, determined\s+[\d,]+ ",
+    r"^vires, with unknowns\s+[\d,]+ ",
+    r"^reference, with unknowns\s+[\d,]+ ",
+    r"^vires, case library repeated\s+[\d,]+ ",
+    r"^ratio: vires / reference, determined\s+\d+\.\d\d \(",
+    r"^ratio: vires / reference, with unknowns\s+\d+\.\d\d \(",
+]
+
+
+BATCH_FIGURES = [
+    r"^files\s+[\d,]+ distinct schemes",
+    r"^json: peak memory, one file\s+[\d.]+ MiB",
+    r"^json: peak memory, [\d,]+ files\s+[\d.]+ MiB",
+    r"^json: ratio, [\d,]+ files / one\s+\d+\.\d\dx",
+    r"^json: one array of every file's result\s+yes",
+    r"^text: ratio, [\d,]+ files / one\s+\d+\.\d\dx",
+    r"^table: ratio, [\d,]+ files / one\s+\d+\.\d\dx",
+]
+
+
+@pytest.mark.parametrize("script, figures", [("distinct.py", DISTINCT_FIGURES), ("batch.py", BATCH_FIGURES)])
+def test_benchmark_prints_every_figure_and_is_documented(script, figures):
+    smoke_run_prints(script, figures)
+    assert f"bench/{script} --smoke" in (REPO / "docs" / "performance.md").read_text()

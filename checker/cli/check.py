@@ -6,9 +6,16 @@ bug in vires) is reported in its place, in argument order, and never hides
 the others' results; the run exits with the worst of the files' codes
 (``worst_exit``). When no file could be checked, the diagnostics go to
 standard error and nothing to standard output, as for one bad file.
+
+The report is written as the files are checked (the reporters'
+``stream_results``): each file's result is let go once it is written, so
+memory stays flat over thousands of files (bench/batch.py). Only the files
+that could not be checked before the first that could are held back, to
+know whether anything goes to standard output at all.
 """
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 from typing import List, Optional
@@ -39,23 +46,38 @@ def check(
     from ..evaluate.checker import checker_for
 
     checker = checker_for(policy)
-    entries = [check_one(checker, path) for path in files]
-    codes = [exit_of(entry) for entry in entries]
-    unchecked = [e for e in entries if isinstance(e, Unchecked)]
-    if len(unchecked) == len(entries):  # nothing checked: no report on stdout, only why on stderr
+    codes: list[int] = []
+    unchecked: list[Unchecked] = []
+
+    def entries():
+        for path in files:
+            entry = check_one(checker, path)
+            codes.append(exit_of(entry))
+            if isinstance(entry, Unchecked):
+                unchecked.append(entry)
+            yield entry
+
+    remaining = entries()
+    ahead = []  # up to the first file checked: until then, whether to write a report is open
+    for entry in remaining:
+        ahead.append(entry)
+        if not isinstance(entry, Unchecked):
+            break
+    else:  # nothing checked: no report on stdout, only why on stderr
         not_checked(unchecked, worst_exit(codes))
     if format == Format.json:
-        from ..reporters.json_report import render_results
+        from ..reporters.json_report import stream_results
     elif format == Format.table:
-        from ..reporters.table import render_results
+        from ..reporters.table import stream_results
     else:
-        from ..reporters.text import render_results
-    typer.echo(render_results(entries), nl=False)
+        from ..reporters.text import stream_results
+    for piece in stream_results(itertools.chain(ahead, remaining)):
+        typer.echo(piece, nl=False)
     if unchecked:
         from ..reporters.neutral import for_terminal
 
         names = ", ".join(for_terminal(e.file) for e in unchecked)
-        typer.echo(f"vires: {len(unchecked)} of {len(entries)} file(s) could not be checked ({names}); "
+        typer.echo(f"vires: {len(unchecked)} of {len(codes)} file(s) could not be checked ({names}); "
                    "the report says why, in its place", err=True)
     raise typer.Exit(worst_exit(codes))
 

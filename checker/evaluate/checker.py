@@ -9,6 +9,7 @@ import threading
 
 from ..diagnostics import InputError
 from ..load.scheme import Scheme, load_scheme, scheme_from_data
+from ..rules.facts import scheme_facts
 from ..rules.policy import Policy, load_policy
 from .explain import determined, undetermined
 from .result import Result
@@ -44,18 +45,19 @@ class Checker:
         def evaluate(facts):
             return self.engine.truths(edition.id, facts)
 
-        acts = acts_of(scheme.data, evaluate)
+        records = scheme_facts(scheme.data)
+        acts = acts_of(scheme.data, evaluate, records)
         outcome = assess(edition, acts)
         if outcome is not None:
-            result = determined(edition, scheme.data, acts, outcome)
+            result = determined(edition, scheme.data, acts, outcome, records)
         else:
             resolution = resolve(edition, scheme.data, evaluate, self.policy.lifespans)
             only = resolution.branches[0] if len(resolution.branches) == 1 else None
             if only is not None and not only.given and resolution.complete:
                 # every value of every fact split on gave one outcome: it does not depend on them
-                result = determined(edition, scheme.data, acts, only.outcome)
+                result = determined(edition, scheme.data, acts, only.outcome, records)
             else:
-                result = undetermined(edition, scheme.data, acts, resolution)
+                result = undetermined(edition, scheme.data, acts, resolution, records)
         result.file = scheme.file
         return result
 

@@ -8,7 +8,7 @@ the edition and the truths of the components (``checker.evaluate.verdict``).
 from __future__ import annotations
 
 from ..rules.conditions import atoms
-from ..rules.facts import UNKNOWN, act_facts, latest_decision, unknown_sources
+from ..rules.facts import UNKNOWN, latest_decision, scheme_facts, unknown_sources
 from ..rules.policy import Edition, Power, Rule
 from .result import (
     Approval,
@@ -36,10 +36,11 @@ def _finding(item: Rule | Power, effect: str) -> Finding:
     return Finding(item.id, effect, item.statement, item.basis, item.sources)
 
 
-def _rule_findings(edition: Edition, acts: list[tuple[str, Truths]], data: dict):
+def _rule_findings(edition: Edition, acts: list[tuple[str, Truths]], data: dict, records: dict[str, dict]):
     """Rules surely true in some act (by effect, then policy order), and the
     risks and routes that are unknown in some act and true in none."""
     sure, maybe = [], []
+    sources_of: dict[str, dict] = {}
     for rule in edition.rules:
         truths = [t.get(rule.id) for _, t in acts]
         if any(v is True for v in truths):
@@ -52,7 +53,9 @@ def _rule_findings(edition: Edition, acts: list[tuple[str, Truths]], data: dict)
         read = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(rule.when)}
         ask: list[str] = []
         for target, _ in acts:
-            sources = unknown_sources(data, act_facts(data, target))
+            if target not in sources_of:
+                sources_of[target] = unknown_sources(data, records[target])
+            sources = sources_of[target]
             ask += [dotted(p) for field in sorted(read) for p in sources.get(field, ())]
         possible[rule.effect].append(Possible(_finding(rule, rule.effect), tuple(dict.fromkeys(ask))))
     return sure, possible["risk"], possible["route"]
@@ -147,10 +150,13 @@ def _base(edition: Edition, data: dict, verdict: str, decided_by, findings, risk
                   possible_risks=risks, possible_routes=routes, why=reasons(edition, decided_by))
 
 
-def determined(edition: Edition, data: dict, acts: list[tuple[str, Truths]], outcome: Outcome) -> Result:
-    """The Result of a scheme whose verdict is determined."""
-    facts = act_facts(data, acts[0][0])
-    sure, risks, routes = _rule_findings(edition, acts, data)
+def determined(edition: Edition, data: dict, acts: list[tuple[str, Truths]], outcome: Outcome,
+               records: dict[str, dict] | None = None) -> Result:
+    """The Result of a scheme whose verdict is determined (``records``: the
+    fact record of each act, when already built)."""
+    records = records or scheme_facts(data)
+    facts = records[acts[0][0]]
+    sure, risks, routes = _rule_findings(edition, acts, data, records)
     used = list(dict.fromkeys(a.power for a in outcome.acts if a.power and outcome.verdict != "ultra_vires"))
     findings = [_finding(edition.power(p), "power") for p in used] + [_finding(r, r.effect) for r in sure]
     result = _base(edition, data, outcome.verdict, outcome.decided_by, findings, risks, routes)
@@ -160,15 +166,15 @@ def determined(edition: Edition, data: dict, acts: list[tuple[str, Truths]], out
         result.approvals_needed, result.approvals_given, result.steps_needed = _approvals(
             edition, outcome, data, facts)
     truths = dict(acts)
-    result.missing_powers = [missing_power(edition, a.target, truths[a.target], act_facts(data, a.target))
+    result.missing_powers = [missing_power(edition, a.target, truths[a.target], records[a.target])
                              for a in outcome.acts if a.status == "ultra_vires"]
     return result
 
 
 def undetermined(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
-                 resolution: Resolution) -> Result:
+                 resolution: Resolution, records: dict[str, dict] | None = None) -> Result:
     """The Result of a scheme whose verdict depends on facts it does not give."""
-    sure, risks, routes = _rule_findings(edition, acts, data)
+    sure, risks, routes = _rule_findings(edition, acts, data, records or scheme_facts(data))
     findings = [_finding(r, r.effect) for r in sure if r.effect in ("risk", "route")]
     result = _base(edition, data, UNDETERMINED, (), findings, risks, routes)
     branches = tuple(

@@ -18,7 +18,6 @@ lowest member. Siblings with the same outcome are shown as one branch.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,7 +25,7 @@ from ..dates import add_days, contract_year_start, in_contract_month
 from ..load.schema import fixed_values, node_at, unwrap
 from ..load.scheme import existed
 from ..rules.conditions import atoms
-from ..rules.facts import UNKNOWN, act_facts, body_kinds, fields, targets, unknown_sources
+from ..rules.facts import UNKNOWN, act_facts, body_kinds, fields, scheme_facts, targets, unknown_sources
 from ..rules.policy import Edition
 from .verdict import Outcome, Truths, assess, decisive_components, essence, unread
 
@@ -70,9 +69,11 @@ class Resolution:
     complete: bool = True
 
 
-def acts_of(data: dict, evaluate: Callable[[dict], Truths]) -> list[tuple[str, Truths]]:
-    """Each act of a scheme (target, truths), its facts evaluated by ``evaluate``."""
-    return [(t, evaluate(act_facts(data, t))) for t in targets(data)]
+def acts_of(data: dict, evaluate: Callable[[dict], Truths],
+            records: dict[str, dict] | None = None) -> list[tuple[str, Truths]]:
+    """Each act of a scheme (target, truths), its facts (``records``, by target,
+    when already built) evaluated by ``evaluate``."""
+    return [(t, evaluate(facts)) for t, facts in (records or scheme_facts(data)).items()]
 
 
 def _order(path: tuple) -> tuple:
@@ -82,13 +83,15 @@ def _order(path: tuple) -> tuple:
     return (len(ASK_ORDER), tuple(str(p) for p in path))
 
 
-def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]]) -> tuple | None:
+def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
+               records: dict[str, dict] | None = None) -> tuple | None:
     """The scheme path to split on: read by the most unknown decisive components."""
     conditions = {c.id: c.when for c in edition.components}
     decisive = set(decisive_components(edition))
+    records = records or scheme_facts(data)
     counts: dict[tuple, int] = {}
     for target, truths in acts:
-        sources = unknown_sources(data, act_facts(data, target))
+        sources = unknown_sources(data, records[target])
         skip = unread(edition, truths)
         for cid, value in truths.items():
             if value is not None or cid not in decisive or cid in skip:
@@ -103,16 +106,22 @@ def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]]) -> 
 
 
 def fill(data: dict, path: tuple, value) -> dict:
-    """A copy of a scheme with the fact at ``path`` set to ``value``."""
-    out = copy.deepcopy(data)
-    node = out
+    """A copy of a scheme with the fact at ``path`` set to ``value``. Only the
+    mappings and lists along the path are copied; the rest is shared with
+    ``data``, which no check changes."""
+    out = dict(data)
+    node: dict | list = out
     for part in path[:-1]:
-        if isinstance(node, list):
-            node = node[int(part)]
+        key = int(part) if isinstance(node, list) else part
+        child = node[key] if isinstance(node, list) else node.get(key)
+        if isinstance(child, list):  # keep a list: decisions.1.status
+            child = list(child)
+        elif isinstance(child, dict):
+            child = dict(child)
         else:
-            if not isinstance(node.get(part), (dict, list)):  # keep a list: decisions.1.status
-                node[part] = {}
-            node = node[part]
+            child = {}
+        node[key] = child
+        node = child
     if isinstance(node, list):
         node[int(path[-1])] = value
     else:
@@ -255,11 +264,12 @@ def resolve(edition: Edition, data: dict, evaluate: Callable[[dict], Truths],
     complete = [True]
 
     def explore(scheme: dict, given: tuple) -> list[Leaf]:
-        acts = acts_of(scheme, evaluate)
+        records = scheme_facts(scheme)
+        acts = acts_of(scheme, evaluate, records)
         outcome = assess(edition, acts)
         if outcome is not None:
             return [Leaf(given, outcome)]
-        path = split_path(edition, scheme, acts)
+        path = split_path(edition, scheme, acts, records)
         if path is None or len(given) > 24:
             raise RuntimeError("an unknown component reads no unknown fact")  # a bug, never a verdict
         if path not in ask:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from ..rules.policy import Edition, Power
+from ..rules.policy import Edition, Power, Rule
 
 #: The verdicts, worst first: the first that applies is the scheme's.
 VERDICTS = ("ultra_vires", "refused", "pending", "valid")
@@ -106,7 +106,11 @@ _BEST = {"valid": 0, "pending": 1, "refused": 2}
 
 
 def _act(edition: Edition, target: str, t: Truths) -> Act:
-    candidates = [(p, _power_status(p, t)) for p in edition.powers]
+    return _choose(target, [(p, _power_status(p, t)) for p in edition.powers])
+
+
+def _choose(target: str, candidates: list) -> Act:
+    """How an act stands, from each power's ``_power_status`` (in policy order)."""
     reached = [(p, s) for p, s in candidates if s is not None]
     covering = [(p, s) for p, s in reached if s[0] != "ultra_vires"]
     if not covering:
@@ -119,7 +123,12 @@ def _act(edition: Edition, target: str, t: Truths) -> Act:
 def _decide(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome:
     """The outcome when every component the verdict reads is known."""
     decided = [_act(edition, target, t) for target, t in acts]
-    fired = [r for r in edition.rules if r.effect in DECISIVE and any(t.get(r.id) for _, t in acts)]
+    fired = tuple(r for r in edition.rules if r.effect in DECISIVE and any(t.get(r.id) for _, t in acts))
+    return _verdict(decided, fired)
+
+
+def _verdict(decided: list[Act], fired: tuple[Rule, ...]) -> Outcome:
+    """The outcome from how each act stands and the decisive rules that fired."""
     prohibited = [r.id for r in fired if r.effect == "ultra_vires"]
     refusals = [r.id for r in fired if r.effect == "refused"]
     by_status = lambda status: [x for a in decided if a.status == status for x in a.reasons]
@@ -148,9 +157,8 @@ def unread(edition: Edition, t: Truths) -> set[str]:
     surely not needed."""
     out: set[str] = set()
     for power in edition.powers:
-        if any(t.get(f"{power.id}#{c}", True) is False for c in ("holder", "instrument", "target", "when")):
-            out.update(p.id for p in power.limits + power.steps)
-            out.update(f"{a.id}#{x}" for a in power.approvals for x in ("needed", "granted", "refused"))
+        if any(t.get(c, True) is False for c in power.reach):
+            out.update(power.inner)
             continue
         out.update(f"{a.id}#{x}" for a in power.approvals if t.get(f"{a.id}#needed", True) is False
                    for x in ("granted", "refused"))
@@ -162,8 +170,10 @@ def unknown_components(edition: Edition, acts: list[tuple[str, Truths]]) -> list
     decisive = decisive_components(edition)
     out = []
     for i, (_, t) in enumerate(acts):
-        skip = unread(edition, t)
-        out += [(i, c) for c in decisive if t.get(c, True) is None and c not in skip]
+        unknown = [c for c in decisive if t.get(c, True) is None]
+        if unknown:  # which of them the verdict cannot read is worth working out only then
+            skip = unread(edition, t)
+            out += [(i, c) for c in unknown if c not in skip]
     return out
 
 
@@ -180,20 +190,59 @@ def assess(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome | None:
     """The outcome of a scheme's acts (target, truths), or None when it depends
     on unknown facts: every assignment of the unknown components the verdict
     reads is tried (up to ``MAX_UNKNOWN`` of them), and the outcome stands only
-    if all agree."""
+    if all agree; the outcome given is that of the assignment making them all true.
+
+    An assignment reaches the outcome only through how each power stands in
+    each act (``_power_status``, which reads that power's components alone)
+    and which decisive rules fired. So each power's unknown components are
+    tried on their own, and the outcomes compared are those of every
+    combination of the distinct results: the same outcomes as every
+    assignment, from far fewer ``_decide``s."""
     unknown = unknown_components(edition, acts)
     if not unknown:
         return _decide(edition, acts)
     if len(unknown) > MAX_UNKNOWN:
         return None
+    owner = _owners(edition)
+    mine: dict[tuple[int, str | None], list[str]] = {}
+    for i, c in unknown:
+        mine.setdefault((i, owner.get(c)), []).append(c)
+    groups: list[list] = []  # per act, per power: its distinct statuses, the all-true one first
+    for i, (_, t) in enumerate(acts):
+        for power in edition.powers:
+            groups.append(_distinct(lambda v, power=power: _power_status(power, v), t, mine.get((i, power.id), [])))
+    rules = [r for r in edition.rules if r.effect in DECISIVE]
+    open_rules = [(i, c) for i, c in unknown if owner.get(c) is None]
+
+    def fired(values) -> tuple[Rule, ...]:
+        value = dict(zip(open_rules, values))
+        return tuple(r for r in rules if any(value.get((i, r.id), t.get(r.id)) for i, (_, t) in enumerate(acts)))
+
+    groups.append(list(dict.fromkeys(fired(v) for v in itertools.product((True, False), repeat=len(open_rules)))))
+    per_act = len(edition.powers)
     found: Outcome | None = None
-    for values in itertools.product((True, False), repeat=len(unknown)):
-        filled = [(target, dict(t)) for target, t in acts]
-        for (i, c), v in zip(unknown, values):
-            filled[i][1][c] = v
-        outcome = _decide(edition, filled)
+    for choice in itertools.product(*groups):
+        decided = [_choose(target, list(zip(edition.powers, choice[i * per_act:(i + 1) * per_act])))
+                   for i, (target, _) in enumerate(acts)]
+        outcome = _verdict(decided, choice[-1])
         if found is None:
             found = outcome
         elif essence(outcome) != essence(found):
             return None
     return found
+
+
+def _distinct(status, t: Truths, open_ids: list[str]) -> list:
+    """The distinct values of ``status`` over every assignment of the components
+    ``open_ids`` (unknown in ``t``), in the order of ``assess``'s assignments."""
+    if not open_ids:
+        return [status(t)]
+    out: dict = {}
+    for values in itertools.product((True, False), repeat=len(open_ids)):
+        out.setdefault(status({**t, **dict(zip(open_ids, values))}), None)
+    return list(out)
+
+
+def _owners(edition: Edition) -> dict[str, str]:
+    """Component id -> the id of the power it belongs to (rules belong to none)."""
+    return {c.id: p.id for p in edition.powers for c in p.components()}

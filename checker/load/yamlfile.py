@@ -45,6 +45,16 @@ PREPASS_ABOVE = 8_192
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalars = yaml.constructor.SafeConstructor()
+
+
+def _scalar(node):
+    """A scalar node's value as YAML's safe loader reads it. The constructor
+    remembers every node it has built (for anchors, which a scalar needs
+    not): forgotten at once, or a batch of files would keep every one."""
+    try:
+        return _scalars.construct_object(node)
+    finally:
+        _scalars.constructed_objects.pop(node, None)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 #: Tags the YAML 1.1 resolver gives plain scalars: such a scalar is read again
@@ -402,7 +412,7 @@ class _Builder:
         if node.tag == _TIMESTAMP:
             return node.value
         try:
-            value = _scalars.construct_object(node)
+            value = _scalar(node)
         except (yaml.constructor.ConstructorError, ValueError) as err:
             self.problems.append(self.doc.diagnostic(
                 "yaml.bad_value", f"cannot read this value: {getattr(err, 'problem', err)}", path,

@@ -11,6 +11,7 @@ answer. ``docs/json.md`` describes every key.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from ..load.schema import body_label
 from .neutral import for_json
@@ -83,4 +84,18 @@ def render_results(results) -> str:
     """The JSON report: one object per file, in the order given; a file that
     could not be checked has ``error`` ("bad_input", with its diagnostics, or
     "internal_error", with a message) instead of a verdict (docs/diagnostics.md)."""
-    return dumps([r.to_dict() if hasattr(r, "error") else result_dict(r) for r in results])
+    return "".join(stream_results(results))
+
+
+def stream_results(results) -> Iterator[str]:
+    """The JSON report of ``render_results`` in pieces, one file's object at a
+    time (the text ``dumps`` gives the whole list, byte for byte), so that a
+    batch need not hold a result once it is written."""
+    first = True
+    for r in results:
+        item = json.dumps(r.to_dict() if hasattr(r, "error") else result_dict(r), indent=2, ensure_ascii=False)
+        # indented as json.dumps indents a list's items; split on "\n" alone (JSON escapes it
+        # in strings), not str.splitlines, which also breaks at U+0085 and U+2028 left raw
+        yield for_json(("[\n" if first else ",\n") + "\n".join("  " + line for line in item.split("\n")))
+        first = False
+    yield "[]\n" if first else "\n]\n"

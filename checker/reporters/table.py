@@ -1,6 +1,8 @@
 """The verdict table: one line per scheme, for `make run` and quick reading."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from . import style
 from .neutral import for_terminal, neutralised
 
@@ -20,24 +22,35 @@ def _row(r) -> tuple[str, str, str, str]:
 def render_results(results) -> str:
     """The verdict table: one line per file in the order given, then the count
     of each verdict, then why each file that could not be checked was not."""
+    return "".join(stream_results(results))
+
+
+def stream_results(results) -> Iterator[str]:
+    """The table of ``render_results``, written once every file is read (its
+    columns fit the widest cell): it keeps each file's row and, for a file
+    not checked, why; not the results."""
     from .text import render_unchecked
 
-    results = neutralised(list(results), for_terminal)
-    rows = [_row(r) for r in results]
+    rows, errors, unchecked = [], [], []
+    for r in results:
+        r = neutralised(r, for_terminal)
+        rows.append(_row(r))
+        errors.append(hasattr(r, "error"))
+        if hasattr(r, "error"):
+            unchecked.append(render_unchecked(r).rstrip("\n"))
     heads = ("verdict", "scheme", "edition", "decided by")
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
               for i, h in enumerate(heads[:3])]
     out = [style.heading("  ".join(h.ljust(w) for h, w in zip(heads, widths + [0])).rstrip())]
-    for r, row in zip(results, rows):
+    for error, row in zip(errors, rows):
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]), row[3]]
-        cells[0] = style.error(cells[0]) if hasattr(r, "error") else style.verdict(cells[0], row[0])
+        cells[0] = style.error(cells[0]) if error else style.verdict(cells[0], row[0])
         out.append("  ".join(cells))
     counts: dict[str, int] = {}
     for row in rows:
         counts[row[0]] = counts.get(row[0], 0) + 1
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
-    out.append(f"{len(results)} schemes: {summary}")
-    unchecked = [r for r in results if hasattr(r, "error")]
+    out.append(f"{len(rows)} schemes: {summary}")
     if unchecked:
-        out += [""] + [render_unchecked(r).rstrip("\n") for r in unchecked]
-    return "\n".join(out) + "\n"
+        out += [""] + unchecked
+    yield "\n".join(out) + "\n"

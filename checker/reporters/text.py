@@ -5,6 +5,7 @@ verdict for each answer."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from dataclasses import replace
 
 from ..evaluate.result import Approval, Finding, MissingPower, Result
@@ -204,4 +205,10 @@ def render_unchecked(entry) -> str:
 def render_results(results) -> str:
     """The text report of several files, one after another in the order given:
     each result, or why its file could not be checked."""
-    return "\n".join(render_unchecked(r) if hasattr(r, "error") else render_result(r) for r in results)
+    return "".join(stream_results(results))
+
+
+def stream_results(results) -> Iterator[str]:
+    """The text report of ``render_results`` in pieces, one file at a time."""
+    for i, r in enumerate(results):
+        yield ("\n" if i else "") + (render_unchecked(r) if hasattr(r, "error") else render_result(r))

@@ -69,7 +69,12 @@ def _enum(*path) -> dict:
 
 def body_kinds() -> list[str]:
     """Every kind of body, in the schema's order."""
-    return _values(*BODY_KIND)
+    return list(_body_kinds())
+
+
+@lru_cache(maxsize=None)
+def _body_kinds() -> tuple[str, ...]:
+    return tuple(_values(*BODY_KIND))
 
 
 @lru_cache(maxsize=None)
@@ -149,13 +154,27 @@ def standing_of(decisions: list, kind: str) -> str:
     """Where a kind of body stands: its latest decision's status, ``informal``
     for an informal grant, ``not_sought`` with no decision, or UNKNOWN."""
     latest = latest_decision(decisions, kind)
-    if latest is None:
-        return "not_sought"
-    status = latest[1]["status"]
+    return "not_sought" if latest is None else _standing(latest[1])
+
+
+def _standing(decision: dict) -> str:
+    """Where the body of a latest decision stands (``standing_of``)."""
+    status = decision["status"]
     if status != "granted":
         return status  # UNKNOWN included
-    formality = latest[1].get("formality", UNKNOWN)
+    formality = decision.get("formality", UNKNOWN)
     return UNKNOWN if formality == UNKNOWN else ("informal" if formality == "informal" else "granted")
+
+
+def standings(decisions: list) -> dict[str, str]:
+    """Where every kind of body stands (``standing_of`` of each kind, in the
+    schema's order), in one pass over the decisions."""
+    latest: dict[str, tuple] = {}
+    for i, decision in enumerate(decisions):
+        kind, key = decision["body"]["kind"], (decision.get("date", ""), i)
+        if kind not in latest or key > latest[kind][0]:  # the order of latest_decision
+            latest[kind] = (key, decision)
+    return {kind: _standing(latest[kind][1]) if kind in latest else "not_sought" for kind in _body_kinds()}
 
 
 def _alternative_work(change: dict) -> dict:
@@ -184,11 +203,28 @@ def targets(data: dict) -> list[str]:
 
 def act_facts(data: dict, target: str) -> dict:
     """The fact record of one act (the scheme's change to ``target``), as a nested dict."""
+    return _with_target(_scheme_record(data), target)
+
+
+def scheme_facts(data: dict) -> dict[str, dict]:
+    """The fact record of every act of a scheme (``act_facts`` of each target,
+    in file order), the parts they share built once. The records share those
+    parts: read them, never change them."""
+    record = _scheme_record(data)
+    return {target: _with_target(record, target) for target in targets(data)}
+
+
+def _with_target(record: dict, target: str) -> dict:
+    return {**record, "change": {**record["change"], "target": target}}
+
+
+def _scheme_record(data: dict) -> dict:
+    """The facts of a scheme that are the same for each of its acts (all but ``change.target``)."""
     change = data["change"]
     decisions = data.get("decisions", [])
     start = data.get("effective_from", UNKNOWN)
     body = maker(data)
-    standings = {kind: standing_of(decisions, kind) for kind in body_kinds()}
+    standing = standings(decisions)
     facts: dict = {
         "jurisdiction": data["jurisdiction"],
         "date": data["date"],
@@ -198,12 +234,12 @@ def act_facts(data: dict, target: str) -> dict:
         "maker": {
             "kind": body["kind"] if body else UNKNOWN,
             "co_commissioning": _co_commissioning(body) if body else UNKNOWN,
-            "standing": standings[body["kind"]] if body else UNKNOWN,
+            "standing": standing[body["kind"]] if body else UNKNOWN,
         },
-        "standing": standings,
+        "standing": standing,
         "requested_by": [_item_body(b) for b in data.get("requested_by", [])],
         "parties": [_item_body(b) for b in data.get("parties", [])],
-        "change": {"target": target, "alternative_work": _alternative_work(change)},
+        "change": {"target": None, "alternative_work": _alternative_work(change)},
         "decisions": [{"body": d["body"]["kind"], "formality": d.get("formality", UNKNOWN),
                        "status": d["status"]} for d in decisions],
         "objections": [{"body": o["body"]["kind"]} for o in data.get("objections", [])],

@@ -9,7 +9,7 @@ against ``policy.schema.json`` and every condition against the fact fields;
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..dates import OPEN_END, is_open, looks_like_date
@@ -85,6 +85,23 @@ class Power:
         """The named conditions the engine evaluates for this power (COMPONENTS in
         docs/policy-format.md): holder, instrument, target, when, each limit and
         step, and each approval's need, grant and refusal."""
+        return self._components
+
+    @cached_property
+    def reach(self) -> tuple[str, ...]:
+        """The ids of the components that say whether the power reaches an act:
+        its holder, instrument, target and when."""
+        return tuple(f"{self.id}#{c}" for c in ("holder", "instrument", "target", "when"))
+
+    @cached_property
+    def inner(self) -> tuple[str, ...]:
+        """The ids of its other components (and of limits and steps that have no
+        condition): each limit and step, each approval's need, grant and refusal."""
+        return tuple(p.id for p in self.limits + self.steps) + tuple(
+            f"{a.id}#{x}" for a in self.approvals for x in ("needed", "granted", "refused"))
+
+    @cached_property
+    def _components(self) -> tuple[Component, ...]:  # built once: a check reads them several times
         holder: list[dict] = [{"field": "maker.kind", "in": list(self.holder_kinds)}]
         if self.holder_levels:
             holder.append({"field": "maker.co_commissioning", "in": list(self.holder_levels)})
@@ -150,10 +167,10 @@ class Edition:
         """The power of this edition with a given id."""
         return next(p for p in self.powers if p.id == power_id)
 
-    @property
+    @cached_property
     def components(self) -> tuple[Component, ...]:
         """Every named condition of the edition, in policy order: each power's
-        components, then one per rule."""
+        components, then one per rule (built once per edition)."""
         out: list[Component] = []
         for power in self.powers:
             out += power.components()
