@@ -310,7 +310,7 @@ def _maker_changes(data, lifespans) -> list[Change]:
     levels = _choices(("maker", "co_commissioning")) or []
     out = []
     for kind in body_kinds():
-        if lifespans and not existed(lifespans, kind, data["date"]):
+        if lifespans and not existed(lifespans, kind, data["date"], data.get("jurisdiction")):
             continue
         for level in (levels if kind == "ccg" else [None]):
             if (kind, level) != now:

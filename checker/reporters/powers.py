@@ -29,6 +29,7 @@ BODY_PHRASES = {
     "practice": "a GP practice",
     "devolved_government": "a devolved government",
     "health_board": "a health board",
+    "sppg": "the Department of Health's Strategic Planning and Performance Group",
     "other": "another body",
     UNKNOWN_WORD: "the body that would make it (not yet known)",
 }

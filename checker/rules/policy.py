@@ -306,6 +306,17 @@ def _lifespans(doc, problems) -> dict:
                 and all(looks_like_date(span.get(k)) for k in ("from", "to"))):
             problems.append(doc.diagnostic("policy.bad_bodies", f"the entry for '{kind}' needs a label "
                                            "and from and to dates", ("bodies", kind), example))
+            continue
+        local = span.get("in", {})
+        if not isinstance(local, dict) or not all(
+                isinstance(over, dict) and set(over) <= {"label", "from", "to", "hint"}
+                and all(looks_like_date(over[k]) for k in ("from", "to") if k in over)
+                and all(isinstance(over[k], str) for k in ("label", "hint") if k in over)
+                for over in local.values()):
+            problems.append(doc.diagnostic("policy.bad_bodies", f"'in:' of '{kind}' must map each "
+                                           "jurisdiction to its own label, from, to or hint",
+                                           ("bodies", kind, "in"),
+                                           "e.g. in: {northern_ireland: {to: 2022-03-31, hint: ...}}"))
     return bodies
 
 
