@@ -58,7 +58,7 @@ def report(
         precedents = nearest(checker, scheme, result, library, PRECEDENTS)
     except InputError:  # an installed wheel ships no case library
         precedents = None
-    briefing = build_briefing(scheme, result, precedents, fix)
+    briefing = build_briefing(scheme, result, precedents, fix, checker.policy.sources)
     if format == ReportFormat.html:
         from ..reporters.html import render_briefing
     else:

@@ -91,8 +91,12 @@ def _extras(b) -> list[str]:
         out += ["", "## Nearest precedents", ""]
         for p in b.precedents:
             differs = f"; differs in {'; '.join(p['differences'])}" if p["differences"] else ""
-            out.append(f"- **{p['title']}** (`{p['case']}`): {p['verdict'].replace('_', ' ')}; "
+            out.append(f"- **{p['title']}** (`{p['case']}`, {p['kind']}): {p['verdict'].replace('_', ' ')}; "
                        f"similarity {p['similarity']:.2f}{differs}")
+    if b.sources:
+        out += ["", "## Sources", ""]
+        out += [f"- {s['title'] if not s['url'] else '[' + s['title'] + '](' + s['url'] + ')'}, "
+                f"{s['publisher']}, {s['date']} (`{s['key']}`)" for s in b.sources]
     return out
 
 

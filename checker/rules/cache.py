@@ -44,8 +44,13 @@ def cache_dir() -> Path | None:
 def policy_key(directory: Path) -> str:
     """The cache key of a policy folder: a hash of everything a checked policy depends on."""
     digest = hashlib.sha256(f"{sys.version}\0{directory}\0".encode())
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    if not (directory / "sources").is_dir():  # it cites the shipped register (checker.rules.sources)
+        from .sources import register_dir
+
+        files += sorted(register_dir(directory).glob("*.yaml"))
+    for path in files:
+        digest.update(path.as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     for path in sorted(_PACKAGE.rglob("*")):
         if path.suffix in (".py", ".json") and path.is_file():

@@ -168,6 +168,11 @@ class Policy:
     editions: tuple[Edition, ...]
     lifespans: dict[str, dict] = field(compare=False, hash=False)
     negotiation: dict = field(compare=False, hash=False, default_factory=dict)
+    sources: dict = field(compare=False, hash=False, default_factory=dict)  # key -> rules.sources.Source
+
+    def source(self, key: str):
+        """The register's entry for a source key, or None."""
+        return self.sources.get(key)
 
     def edition_for(self, jurisdiction: str, date: str) -> Edition | None:
         """The edition in force in a jurisdiction on a date, or None."""
@@ -235,8 +240,11 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     if not (root / "editions").is_dir():
         return None, [Diagnostic("policy.no_editions", f"{root} has no editions/ folder",
                                  str(root), hint="a policy folder holds editions/, common/ and bodies.yaml")]
+    from .sources import read_register
+
     problems: list[Diagnostic] = []
     lifespans, negotiation = {}, {}
+    register = read_register(root, problems)
     if (root / "bodies.yaml").exists():
         lifespans = _read_plain(root / "bodies.yaml", "bodies", problems)
     if (root / "negotiation.yaml").exists():
@@ -245,12 +253,12 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
         negotiation = read_negotiation(root / "negotiation.yaml", display_path(root / "negotiation.yaml"), problems)
     commons = {}
     for path in sorted((root / "common").glob("*.yaml")):
-        data = _read_rule_file(path, root, problems)
+        data = _read_rule_file(path, root, problems, register)
         if data is not None:
             commons[path.relative_to(root).as_posix()] = data
     editions = []
     for path in sorted((root / "editions").glob("*.yaml")):
-        data = _read_rule_file(path, root, problems)
+        data = _read_rule_file(path, root, problems, register)
         if data is not None:
             edition = _edition(data, commons, problems)
             if edition:
@@ -261,7 +269,7 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
     if problems:
         return None, problems
     editions.sort(key=lambda e: (e.jurisdiction, e.start))
-    return Policy(str(root), tuple(editions), lifespans or {}, negotiation or {}), []
+    return Policy(str(root), tuple(editions), lifespans or {}, negotiation or {}, register), []
 
 
 def over_limits(edition: Edition) -> list[Diagnostic]:
@@ -320,7 +328,7 @@ def _lifespans(doc, problems) -> dict:
     return bodies
 
 
-def _read_rule_file(path: Path, root: Path, problems):
+def _read_rule_file(path: Path, root: Path, problems, register):
     doc, found = load_yaml(path, display_path(path))
     if doc is None:
         problems += found
@@ -345,6 +353,7 @@ def _read_rule_file(path: Path, root: Path, problems):
         problems += _check_power(doc, power, ("powers", i))
     for kind in doc.data.get("roles", {}):
         problems += _check_values(doc, ("roles", kind), [kind], "maker.kind", key=True)
+    problems += _check_sources(doc, register)
     problems += _check_values(doc, ("targets",), doc.data.get("targets", []), "change.target")
     for i, name in enumerate(doc.data.get("include", [])):
         if not (root / name).is_file():
@@ -352,6 +361,24 @@ def _read_rule_file(path: Path, root: Path, problems):
                                            f"the included file '{name}' does not exist",
                                            ("include", i), "paths are relative to the policy folder"))
     return {"doc": doc, "data": doc.data}
+
+
+def _check_sources(doc, register) -> list[Diagnostic]:
+    """A diagnostic for each source key a power, a part of one, a rule or a role cites that the register lacks."""
+    from .sources import check_cited
+
+    out = []
+    for i, rule in enumerate(doc.data.get("rules", [])):
+        out += check_cited(doc, ("rules", i, "sources"), rule["sources"], register, "policy.unknown_source")
+    for i, power in enumerate(doc.data.get("powers", [])):
+        out += check_cited(doc, ("powers", i, "sources"), power["sources"], register, "policy.unknown_source")
+        for group in ("limits", "steps", "approvals"):
+            for j, part in enumerate(power.get(group, [])):
+                out += check_cited(doc, ("powers", i, group, j, "sources"), part.get("sources") or [],
+                                   register, "policy.unknown_source")
+    for kind, role in doc.data.get("roles", {}).items():
+        out += check_cited(doc, ("roles", kind, "sources"), role["sources"], register, "policy.unknown_source")
+    return out
 
 
 def _check_values(doc, path, values, field, key=False) -> list[Diagnostic]:
