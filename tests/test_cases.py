@@ -30,7 +30,12 @@ CASE_FILES = sorted(CASES.glob("*.yaml"))
 DOCUMENTED = ["somerset-2014-first-phase", "somerset-2014-enhanced-service", "devon-cornwall-2014",
               "lincolnshire-leicestershire-2014", "redditch-bromsgrove-2014", "cumbria-2014",
               "north-yorkshire-2014", "thanet-2014", "leeds-2017", "wales-2016-17",
-              "northern-ireland-2016-17"]
+              "northern-ireland-2016-17",
+              # England 2018-2026 (issue 12)
+              "england-covid-income-protection-2020", "england-no-qof-suspension-2021",
+              "england-omicron-qof-part-suspension-2021", "lancashire-south-cumbria-icb-winter-2022",
+              "england-2024-25-qof-income-protection-imposed",
+              "england-2026-27-contract-imposed-after-consultation"]
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +67,19 @@ def test_every_case_says_its_kind_and_ids_match_file_names(checker):
         if data["kind"] == "documented":  # a source a reader can check
             register = checker.policy.sources
             assert any(register[s["source"]].url or register[s["source"]].text for s in data["sources"]), path
+
+
+def test_documented_england_cases_cite_addresses_a_reader_can_follow(checker):
+    for name in DOCUMENTED[-6:]:
+        data = yaml.safe_load((CASES / f"{name}.yaml").read_text())
+        register = checker.policy.sources
+        assert all(register[s["source"]].url.startswith("http") for s in data["sources"]), name
+        assert data["assumptions"], f"{name} states no assumption"
+
+
+def test_an_outcome_not_confirmed_is_not_documented():
+    data = yaml.safe_load((CASES / "hypothetical-devon-icb-qof-income-protection-2022.yaml").read_text())
+    assert data["kind"] == "hypothetical" and "not known" in data["title"]
 
 
 def test_a_case_without_its_kind_is_an_error(tmp_path):

@@ -43,7 +43,7 @@ from .words import FEATURE_WORDS, STATUS_WORDS, VERDICT_WORDS, describe_change, 
 #: from the most local body to the national ones (domain brief, "The
 #: bodies"). In the devolved nations the GPC agrees changes with the
 #: government, so it comes before it.
-AUTHORITY = ("practice", "lmc", "ccg", "icb", "health_board", "sppg", "area_team", "nhse_region",
+AUTHORITY = ("practice", "pcn", "lmc", "ccg", "icb", "icb_joint_committee", "health_board", "sppg", "area_team", "nhse_region",
              "nhse_national", "gpc", "devolved_government", "secretary_of_state", "other")
 
 #: What the chain ends in, for each answer.

@@ -30,7 +30,7 @@ EFFECT_WORDS = {
 
 #: The order of the roles table: national bodies first, then local ones, then the rest.
 KIND_ORDER = ("secretary_of_state", "devolved_government", "nhse_national", "nhse_region", "area_team", "ccg",
-              "icb", "health_board", "sppg", "gpc", "lmc", "practice", "other")
+              "icb", "icb_joint_committee", "health_board", "sppg", "gpc", "lmc", "pcn", "practice", "other")
 
 _OPERATORS = {"eq": "is", "ne": "is not", "in": "is one of", "not_in": "is none of", "lt": "is below",
               "le": "is at most", "gt": "is above", "ge": "is at least", "between": "is between"}

@@ -24,6 +24,8 @@ BODY_PHRASES = {
     "area_team": "an NHS England area team",
     "ccg": "a CCG",
     "icb": "an ICB",
+    "icb_joint_committee": "a joint committee of ICBs",
+    "pcn": "a primary care network",
     "lmc": "an LMC",
     "gpc": "the GPC",
     "practice": "a GP practice",
