@@ -160,6 +160,14 @@ def _edits(a: str, b: str) -> int:
     return previous[-1]
 
 
+def source_hint(key, keys) -> str:
+    """The hint for a source key the register lacks: the nearest key, else how to add one."""
+    close = difflib.get_close_matches(str(key), sorted(keys), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "cite a key of policy/sources/*.yaml, or add the document there (title, publisher, date, url)"
+
+
 def display_path(path) -> str:
     """A file's name as diagnostics and reports show it: relative to the
     working folder when it is inside it, so output is the same on every

@@ -116,7 +116,9 @@ def load_policy(policy_dir):
                          "targets": targets, "powers": powers, "rules": rules})
     bodies = read_yaml(root / "bodies.yaml")["bodies"]
     lifespans = {kind: (str(span["from"]), str(span["to"])) for kind, span in bodies.items()}
-    return {"editions": editions, "lifespans": lifespans}
+    local = {(kind, where): (str(over.get("from", span["from"])), str(over.get("to", span["to"])))
+             for kind, span in bodies.items() for where, over in (span.get("in") or {}).items()}
+    return {"editions": editions, "lifespans": lifespans, "local_lifespans": local}
 
 
 def edition_of(policy, scheme):
@@ -129,9 +131,10 @@ def edition_of(policy, scheme):
     raise LookupError(f"no edition for {scheme['jurisdiction']} on {day}")
 
 
-def existed(policy, kind, day):
-    """Whether bodies of this kind existed on the day (unlisted kinds always did)."""
-    span = policy["lifespans"].get(kind)
+def existed(policy, kind, day, jurisdiction=None):
+    """Whether bodies of this kind existed on the day, in the jurisdiction when
+    given (its own span there, if bodies.yaml gives one; unlisted kinds always did)."""
+    span = policy["local_lifespans"].get((kind, jurisdiction)) or policy["lifespans"].get(kind)
     return span is None or span[0] <= day <= span[1]
 
 
@@ -573,7 +576,7 @@ def _date_classes(edition, scheme, field):
 def value_classes(policy, edition, scheme, path):
     """The values a path is filled with, as the doc's "Value classes"."""
     if path == "maker":
-        return [{"kind": k} for k in KINDS if existed(policy, k, scheme["date"])]
+        return [{"kind": k} for k in KINDS if existed(policy, k, scheme["date"], scheme["jurisdiction"])]
     if path == "maker.co_commissioning" or path.endswith(".co_commissioning"):
         return list(LEVELS)
     if path in ENUM_CLASSES:

@@ -226,6 +226,10 @@ BAD_BODIES = {
     "bodies:\n  ccg: {label: CCG}\n": ("policy.bad_bodies", 2, "e.g. ccg: {label"),
     "kinds: {}\n": ("policy.bad_bodies", 1, "start the file with 'bodies:'"),
     "bodies: {ccg: &c [*c]}\n": ("input.recursive_alias", 1, "write the values out"),
+    "bodies:\n  ccg: {label: CCG, from: 2013-04-01, to: 2022-06-30, in: [wales]}\n":
+        ("policy.bad_bodies", 2, "e.g. in: {northern_ireland:"),
+    "bodies:\n  ccg: {label: CCG, from: 2013-04-01, to: 2022-06-30, in: {wales: {to: soon}}}\n":
+        ("policy.bad_bodies", 2, "e.g. in: {northern_ireland:"),
 }
 
 
@@ -316,3 +320,15 @@ def test_no_hint_shows_a_regular_expression():
             checker.check(data)
         for d in err.value.diagnostics:
             assert pattern not in d.hint and not any(mark in d.hint for mark in ("^[", "]$", "{4}")), (path, d.hint)
+def test_a_health_board_lives_on_where_only_northern_irelands_closed(tmp_path):
+    """bodies.yaml's ``in:``: Northern Ireland's health board closed on 31
+    March 2022 (tests/bad_inputs/ni_health_board_in_2026.yaml); Wales's Local
+    Health Boards did not, so the same scheme in Wales is checked."""
+    text = (BAD_INPUTS / "ni_health_board_in_2026.yaml").read_text()
+    welsh = tmp_path / "welsh-board-2026.yaml"
+    welsh.write_text(text.replace("northern_ireland", "wales").replace("Health and Social Care Board",
+                                                                        "a Local Health Board"))
+    proc = run_vires("check", "--format", "json", welsh)
+    assert proc.returncode in (0, 1, 4), proc.stderr
+    assert "body_not_in_existence" not in proc.stderr
+    assert '"edition": "wales-2023"' in proc.stdout

@@ -3,6 +3,8 @@ coverage is full, bad cases are errors, and the generated docs are current."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,16 +18,24 @@ from checker.load.schema import load_schema
 from checker.reporters.cases import render_failure
 from checker.reporters.docs import render_docs
 from checker.rules.policy import shared_sets
-from checker.trust.provenance import check_quotes, is_article, normalise
+from checker.trust.provenance import check_quotes, normalise
 from conftest import CASES, REPO, run_vires
 
 SOURCES = REPO.parent / "shared" / "sources"
+#: The texts of the later sources (the 2018-2026 research excerpts), where present.
+RESEARCH = REPO.parent / "research" / "sources"
+TEXT_FOLDERS = [SOURCES, RESEARCH] if SOURCES.is_dir() and RESEARCH.is_dir() else []
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 
 DOCUMENTED = ["somerset-2014-first-phase", "somerset-2014-enhanced-service", "devon-cornwall-2014",
               "lincolnshire-leicestershire-2014", "redditch-bromsgrove-2014", "cumbria-2014",
               "north-yorkshire-2014", "thanet-2014", "leeds-2017", "wales-2016-17",
-              "northern-ireland-2016-17"]
+              "northern-ireland-2016-17",
+              # England 2018-2026 (issue 12)
+              "england-covid-income-protection-2020", "england-no-qof-suspension-2021",
+              "england-omicron-qof-part-suspension-2021", "lancashire-south-cumbria-icb-winter-2022",
+              "england-2024-25-qof-income-protection-imposed",
+              "england-2026-27-contract-imposed-after-consultation"]
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +54,68 @@ def test_case(path, checker):
 def test_every_documented_outcome_has_a_case():
     for name in DOCUMENTED:
         data = yaml.safe_load((CASES / f"{name}.yaml").read_text())
-        assert not data.get("hypothetical"), name
+        assert data["kind"] == "documented", name
         assert data["sources"], f"{name} cites no source"
 
 
-def test_case_ids_match_file_names_and_hypotheticals_are_named_so():
+def test_every_case_says_its_kind_and_ids_match_file_names(checker):
     for path in CASE_FILES:
         data = yaml.safe_load(path.read_text())
         assert data["id"] == path.stem
-        assert bool(data.get("hypothetical")) == path.stem.startswith("hypothetical-"), path.name
+        assert data["kind"] in ("documented", "hypothetical"), path.name
+        assert (data["kind"] == "hypothetical") == path.stem.startswith("hypothetical-"), path.name
+        if data["kind"] == "documented":  # a source a reader can check
+            register = checker.policy.sources
+            assert any(register[s["source"]].url or register[s["source"]].text for s in data["sources"]), path
 
 
-@pytest.mark.skipif(not SOURCES.is_dir(), reason=f"the shared source articles ({SOURCES}) are not present")
-def test_every_quote_is_in_its_source_article(checker):
+def test_documented_england_cases_cite_addresses_a_reader_can_follow(checker):
+    for name in DOCUMENTED[-6:]:
+        data = yaml.safe_load((CASES / f"{name}.yaml").read_text())
+        register = checker.policy.sources
+        assert all(register[s["source"]].url.startswith("http") for s in data["sources"]), name
+        assert data["assumptions"], f"{name} states no assumption"
+
+
+def test_an_outcome_not_confirmed_is_not_documented():
+    data = yaml.safe_load((CASES / "hypothetical-devon-icb-qof-income-protection-2022.yaml").read_text())
+    assert data["kind"] == "hypothetical" and "not known" in data["title"]
+
+
+def test_a_case_without_its_kind_is_an_error(tmp_path):
+    bad = _copy(tmp_path, "thanet-2014", "kind: documented\n", "")
+    proc = run_vires("test", bad)
+    assert proc.returncode == 2 and "needs the field 'kind'" in proc.stderr
+
+
+def test_an_unknown_source_key_is_a_located_error(tmp_path):
+    bad = _copy(tmp_path, "thanet-2014", "source: pulse-area-teams-block-2014", "source: pulse-area-team-block-2014")
+    proc = run_vires("test", bad)
+    assert proc.returncode == 2 and "[case.unknown_source]" in proc.stderr
+    assert "did you mean 'pulse-area-teams-block-2014'?" in proc.stderr
+    line = next(i for i, l in enumerate(bad.read_text().splitlines(), 1) if "pulse-area-team-block" in l)
+    assert f"{bad}:{line}:" in proc.stderr
+
+
+def test_a_documented_case_needs_a_checkable_source(tmp_path):
+    bad = _copy(tmp_path, "thanet-2014")
+    text = bad.read_text()
+    policy = tmp_path / "policy"
+    shutil.copytree(REPO / "policy", policy)
+    (policy / "sources" / "extra.yaml").write_text(
+        "sources:\n  word-of-mouth:\n    title: A conversation\n    publisher: nobody\n    date: '2014'\n")
+    bad.write_text(re.sub(r"source: [a-z0-9-]+", "source: word-of-mouth", text))
+    proc = run_vires("test", "--policy", policy, bad)
+    assert proc.returncode == 2 and "[case.documented_unsourced]" in proc.stderr, proc.stderr
+
+
+@pytest.mark.skipif(not TEXT_FOLDERS, reason=f"the source texts ({SOURCES}, {RESEARCH}) are not present")
+def test_every_quote_is_in_its_source_text(checker):
     quoted = 0
     for path in CASE_FILES:
         case = load_case(checker, path)
-        assert check_quotes(case, SOURCES) == [], path.name
-        quoted += sum(is_article(s["source"]) for s in case.sources)
+        assert check_quotes(case, checker.policy.sources, TEXT_FOLDERS) == [], path.name
+        quoted += sum(bool(checker.policy.sources[s["source"]].text) for s in case.sources)
     assert quoted >= 50  # the documented cases quote their articles
 
 
@@ -95,7 +149,7 @@ def test_case_schema_verdicts_are_the_checkers():
 # --- vires test ------------------------------------------------------------
 
 def test_vires_test_runs_the_library_and_full_coverage():
-    proc = run_vires("test", "--coverage", *(["--sources", SOURCES] if SOURCES.is_dir() else []))
+    proc = run_vires("test", "--coverage", *[a for f in TEXT_FOLDERS for a in ("--sources", f)])
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"{len(CASE_FILES)} cases: {len(CASE_FILES)} passed, 0 failed" in proc.stdout
     assert "coverage: every one of the" in proc.stdout

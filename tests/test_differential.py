@@ -43,8 +43,8 @@ EXAMPLES = int(os.environ.get("VIRES_EXAMPLES", "10000"))
 APPROVERS = sorted({body for e in POLICY["editions"] for p in e["powers"] for _, body, _ in p["approvals"]})
 
 
-def _alive(kind, day):
-    return ref.existed(POLICY, kind, day)
+def _alive(kind, day, where=None):
+    return ref.existed(POLICY, kind, day, where)
 
 
 def _or_unknown(draw, values, known=0.7):
@@ -60,9 +60,9 @@ def _put(into, key, value):
 
 
 @st.composite
-def bodies(draw, day, prefer=()):
-    """A body that existed on the day; a CCG may leave its level out."""
-    alive = [k for k in ref.KINDS if _alive(k, day)]
+def bodies(draw, day, prefer=(), where=None):
+    """A body that existed on the day (in the jurisdiction); a CCG may leave its level out."""
+    alive = [k for k in ref.KINDS if _alive(k, day, where)]
     preferred = [k for k in prefer if k in alive]
     kind = draw(st.sampled_from(preferred) if preferred and draw(st.booleans()) else st.sampled_from(alive))
     body = {"kind": kind}
@@ -74,7 +74,7 @@ def bodies(draw, day, prefer=()):
 
 
 @st.composite
-def decisions(draw, day, prefer):
+def decisions(draw, day, prefer, where=None):
     decision = {}
     when = day
     if draw(st.booleans()):
@@ -82,7 +82,7 @@ def decisions(draw, day, prefer):
         shift = draw(st.integers(-365, 365))
         when = (dt.date.fromisoformat(day) + dt.timedelta(days=shift)).isoformat()
         decision["date"] = when
-    decision["body"] = draw(bodies(when, prefer))
+    decision["body"] = draw(bodies(when, prefer, where))
     decision["status"] = draw(st.sampled_from(["granted", "granted", "refused", "pending", "not_sought", "unknown"]))
     formality = draw(st.sampled_from(["formal", "formal", "informal", "unknown", None]))
     if decision["status"] == "granted" and formality is None:
@@ -97,6 +97,7 @@ def schemes(draw):
     start = dt.date.fromisoformat(edition["from"])
     end = dt.date.fromisoformat(min(edition["to"] or LAST_DAY, LAST_DAY))
     day = draw(st.dates(start, end)).isoformat()
+    where = edition["jurisdiction"]
     change = {"targets": draw(st.lists(st.sampled_from(TARGETS), min_size=1, max_size=3, unique=True))}
     for key in ("instrument", "scope", "income"):
         _put(change, key, _or_unknown(draw, ref._known(CHANGE[key]["enum"])))
@@ -112,17 +113,17 @@ def schemes(draw):
               "date": day, "change": change}
     maker = draw(st.sampled_from(["body", "body", "body", "unknown", None]))
     if maker == "body":
-        maker = draw(bodies(day))
+        maker = draw(bodies(day, where=where))
     _put(scheme, "maker", maker)
     if draw(st.booleans()):
-        scheme["requested_by"] = draw(st.lists(bodies(day), max_size=2))
+        scheme["requested_by"] = draw(st.lists(bodies(day, where=where), max_size=2))
     if draw(st.booleans()):
-        scheme["parties"] = draw(st.lists(bodies(day), max_size=2))
+        scheme["parties"] = draw(st.lists(bodies(day, where=where), max_size=2))
     prefer = APPROVERS + ([maker["kind"]] if isinstance(maker, dict) else [])
     if draw(st.floats(0, 1)) < 0.8:
-        scheme["decisions"] = draw(st.lists(decisions(day, prefer), max_size=3))
+        scheme["decisions"] = draw(st.lists(decisions(day, prefer, where), max_size=3))
     if draw(st.booleans()):
-        scheme["objections"] = draw(st.lists(bodies(day).map(lambda b: {"body": b}), max_size=2))
+        scheme["objections"] = draw(st.lists(bodies(day, where=where).map(lambda b: {"body": b}), max_size=2))
     if draw(st.floats(0, 1)) < 0.7:
         begin = dt.date.fromisoformat(day) + dt.timedelta(days=draw(st.integers(-400, 400)))
         scheme["effective_from"] = begin.isoformat()

@@ -50,7 +50,7 @@ def tiny_policy(tmp_path, rules_yaml):
 
 
 def rule(rule_id, when):
-    return (f"- id: t.{rule_id}\n  statement: s\n  basis: b\n  sources: [x]\n"
+    return (f"- id: t.{rule_id}\n  statement: s\n  basis: b\n  sources: [nhs-act-2006-s87]\n"
             f"  effect: {{kind: risk}}\n  when: {when}\n")
 
 

@@ -284,3 +284,38 @@ def test_the_fix_benchmark_runs_and_meets_the_target():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # exit 1 means a case took 1 s or more
     assert "median" in proc.stdout and "max" in proc.stdout
+
+
+# --- fixes respect time (issue 12) -------------------------------------------
+
+def test_a_consultation_of_n_weeks_says_by_when_and_is_flagged_when_too_late():
+    from checker.explore.fix import deadlines
+    from checker.explore.whatif import Change
+
+    data = {"date": "2023-11-06", "effective_from": "2024-01-01", "effective_to": "2024-03-31"}
+    (d,) = deadlines(data, [Change("set", "consultations.local_weeks", 12)])
+    assert (d.what, d.by, d.done, d.late) == ("consultation_weeks", "2023-10-09", "2024-01-29", "started")
+    (d,) = deadlines({**data, "effective_to": "2024-01-15"}, [Change("set", "consultations.local_weeks", 12)])
+    assert d.late == "ended"
+    (d,) = deadlines({**data, "date": "2023-09-01"}, [Change("set", "consultations.local_weeks", 12)])
+    assert d.late == "" and d.by == "2023-10-09"
+    # a fix that also moves the start is counted from the new start
+    moved = deadlines(data, [Change("set", "consultations.local_weeks", 12), Change("set", "effective_from", "2024-04-01")])
+    assert [(x.by, x.late) for x in moved] == [("2024-01-08", "")]
+    # an approval or a consultation is needed by the start; after it, it is flagged
+    (a,) = deadlines({**data, "date": "2024-02-01"}, [Change("add", "decisions", {"body": {"kind": "icb"}})])
+    assert (a.what, a.body, a.by, a.late) == ("approval", "icb", "2024-01-01", "started")
+    (c,) = deadlines({"date": "2023-11-06"}, [Change("set", "consultations.lmc", True)])
+    assert (c.by, c.late) == ("", "")  # no start given: no date, nothing flagged
+    assert deadlines(data, [Change("set", "change.income", "actual_achievement")]) == []
+
+
+def test_the_fix_report_says_by_when_and_flags_a_late_consultation():
+    proc = run_vires("fix", CASES / "hypothetical-icb-funded-qof-support-2023.yaml")
+    assert "! By when: The 12 weeks' consultation must begin by 9 October 2023" in proc.stdout
+    assert "after the scheme would have started" in proc.stdout
+    data = json.loads(run_vires("fix", CASES / "hypothetical-icb-funded-qof-support-2023.yaml",
+                                "--format", "json").stdout)
+    late = [d for f in data["fixes"] for d in f["deadlines"] if d["what"] == "consultation_weeks"]
+    assert late and all(d["late"] == "started" and d["by"] == "2023-10-09" for d in late)
+    assert all("deadlines" in f for f in data["fixes"])

@@ -86,13 +86,36 @@ def test_json_report_is_byte_stable(sources):
     assert first.stdout == second.stdout
     data = json.loads(first.stdout)
     assert data["errors"] == 1 and data["diagnostics"][0]["code"] == "lint.unknown_source"
-    assert data["diagnostics"][0]["hint"] == "did you mean '001_ce9c83d3975e7b2f.txt'?"
+    assert data["diagnostics"][0]["hint"] == "did you mean 'pulse-area-teams-block-2014'?"
 
 
-def test_without_a_sources_folder_lint_says_so_and_skips_that_check(tmp_path):
+def test_without_a_sources_folder_lint_says_so_and_skips_the_text_check(tmp_path):
+    # an unknown key needs no folder (the register says which keys exist) ...
     report = lint_policy(BROKEN / "unknown_source", tmp_path / "nowhere")
-    assert report.diagnostics == []
+    assert [d.code for d in report.diagnostics] == ["lint.unknown_source"]
     assert any("no sources folder" in n for n in report.notes)
+    # ... a register text that no folder holds does
+    policy = tmp_path / "policy"
+    shutil.copytree(REPO / "policy", policy)
+    register = policy / "sources" / "seed.yaml"
+    register.write_text(register.read_text().replace("text: 000_3a506d00feed4879.txt", "text: 000_missing.txt"))
+    assert lint_policy(policy, tmp_path / "nowhere").diagnostics == []
+    found = lint_policy(policy, sources_with(tmp_path)).diagnostics
+    assert [(d.code, Path(d.file).name) for d in found] == [("lint.unknown_source", "seed.yaml")]
+    assert "000_missing.txt" in found[0].message
+
+
+def sources_with(tmp_path):
+    """A folder holding a file of every text name the shipped register gives, but 000's."""
+    import yaml
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for path in (REPO / "policy" / "sources").glob("*.yaml"):
+        for entry in yaml.safe_load(path.read_text())["sources"].values():
+            if entry.get("text"):
+                (folder / entry["text"]).write_text("text\n")
+    return folder
 
 
 def test_every_condition_problem_is_reported_even_beside_a_schema_error(tmp_path, sources):
@@ -108,13 +131,13 @@ def test_every_condition_problem_is_reported_even_beside_a_schema_error(tmp_path
         rules:
           - id: t.one
             statement: s
-            sources: [x]
+            sources: [nhs-act-2006-s87]
             when: {field: change.instrumnet, eq: local_variation}
             effect: {kind: risk}
           - id: t.two
             statement: s
             basis: b
-            sources: [x]
+            sources: [nhs-act-2006-s87]
             when: {field: change.target, eq: qoff}
             effect: {kind: risk}
         """))
@@ -203,7 +226,7 @@ def test_a_shared_power_left_out_of_every_edition_is_unusable(tmp_path, sources)
           - id: s.des
             statement: The Secretary of State sets directed enhanced services.
             basis: NHS Act 2006 s.98A.
-            sources: [NHS Act 2006 s.98A]
+            sources: [nhs-act-2006-s98a]
             holder: {kinds: [secretary_of_state]}
             instruments: [des_directions]
             targets: [des, network_des]

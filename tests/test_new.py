@@ -230,7 +230,7 @@ def test_choices_by_number_or_name(path, text, value):
     assert parse_answer(text, schema.unwrap(schema.node_at(path))[0]) == value
 
 
-@pytest.mark.parametrize("path,text", [(("requested_by", 0, "kind"), "13"), (("change", "share_of_points"), "101"),
+@pytest.mark.parametrize("path,text", [(("requested_by", 0, "kind"), "99"), (("change", "share_of_points"), "101"),
                                        (("change", "practice_opt_in"), "maybe"), (("id",), "Leeds 2017"),
                                        (("contract_years",), "2016-17"), (("change", "targets"), "qof, gsum"),
                                        (("change", "targets"), ",")])

@@ -22,10 +22,27 @@ def test_a_case_never_lists_itself_and_scores_are_ranked(case):
     found = nearest(checker, scheme, checker.check_scheme(scheme), library, limit=len(library))
     assert scheme.id not in [p.result.scheme for p in found]
     assert len({p.file for p in found}) == len(found)
-    scores = [p.score for p in found]
-    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
-    keys = [(-round(p.score, 9), p.result.scheme) for p in found]
-    assert keys == sorted(keys), "equal scores are ranked by case id"
+    assert all(0 <= p.score <= 1 for p in found)
+    # near documented cases first, then near hypothetical ones, then the rest; by score, then id, in each
+    keys = [(not p.near, p.near and not p.documented, -round(p.score, 9), p.result.scheme) for p in found]
+    assert keys == sorted(keys), "documented first among the near; equal scores are ranked by case id"
+
+
+def test_documented_cases_come_first_among_the_near_and_hypothetical_ones_are_said_so():
+    checker = checker_for()
+    library, _ = load_library(checker, CASES)
+    scheme = checker.load(CASES / "hypothetical-icb-suspension-2023.yaml")
+    found = nearest(checker, scheme, checker.check_scheme(scheme), library, limit=len(library))
+    near = [p for p in found if p.near]
+    kinds = [p.kind for p in near]
+    assert kinds == sorted(kinds), kinds  # documented < hypothetical
+    proc = run_vires("precedents", CASES / "hypothetical-icb-scheme-opt-in-unstated-2026.yaml", "--format", "json")
+    data = json.loads(proc.stdout)
+    assert all(p["kind"] in ("documented", "hypothetical") for p in data["precedents"])
+    text = run_vires("precedents", CASES / "hypothetical-icb-scheme-opt-in-unstated-2026.yaml").stdout
+    assert ("(documented)" in text or "(hypothetical)" in text)
+    if data["only_hypothetical_near"]:
+        assert "No documented case has a similarity of at least" in text
 
 
 def test_a_copy_of_a_case_under_another_name_is_still_not_its_own_precedent(tmp_path):

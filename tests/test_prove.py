@@ -224,8 +224,8 @@ def _pick(rng, values, unknown=0.15, absent=0.15):
     return None if x < absent else "unknown" if x < absent + unknown else rng.choice(values)
 
 
-def _body(rng, policy, date, level=True):
-    kind = rng.choice([k for k in KINDS if existed(policy.lifespans, k, date)])
+def _body(rng, policy, date, level=True, where=None):
+    kind = rng.choice([k for k in KINDS if existed(policy.lifespans, k, date, where)])
     body = {"kind": kind}
     if kind == "ccg" and level and rng.random() < 0.7:
         body["co_commissioning"] = rng.choice(LEVELS)
@@ -244,7 +244,7 @@ def random_scheme(rng, policy, n: int) -> dict:
                   "date": date, "change": change}
     x = rng.random()
     if x < 0.8:
-        data["maker"] = _body(rng, policy, date) if x < 0.7 else "unknown"
+        data["maker"] = _body(rng, policy, date, where=edition.jurisdiction) if x < 0.7 else "unknown"
     for name, values in (("instrument", spec["change.instrument"]["values"]),
                          ("scope", spec["change.scope"]["values"]), ("income", spec["change.income"]["values"]),
                          ("practice_opt_in", [True, False]), ("remaining_indicators_continue", [True, False]),
@@ -268,11 +268,11 @@ def random_scheme(rng, policy, n: int) -> dict:
                                  f"{rng.choice([1, 2, 15]):02d}"
     for name in ("requested_by", "parties"):
         if rng.random() < 0.5:
-            data[name] = [_body(rng, policy, date) for _ in range(rng.randint(1, 2))]
+            data[name] = [_body(rng, policy, date, where=edition.jurisdiction) for _ in range(rng.randint(1, 2))]
     decisions = []
     for _ in range(rng.randint(0, 3)):
         maker = data["maker"]["kind"] if isinstance(data.get("maker"), dict) and rng.random() < 0.5 else None
-        decision = {"body": {"kind": maker or _body(rng, policy, date, False)["kind"]},
+        decision = {"body": {"kind": maker or _body(rng, policy, date, False, edition.jurisdiction)["kind"]},
                     "status": rng.choice(spec["decisions.status"]["values"] + ["unknown"])}
         formality = _pick(rng, ["formal", "informal"], 0.2, 0.2)
         if formality is not None or decision["status"] == "granted":
@@ -281,7 +281,7 @@ def random_scheme(rng, policy, n: int) -> dict:
     if decisions:
         data["decisions"] = decisions
     if rng.random() < 0.3:
-        data["objections"] = [{"body": _body(rng, policy, date, False)}]
+        data["objections"] = [{"body": _body(rng, policy, date, False, edition.jurisdiction)}]
     return data
 
 

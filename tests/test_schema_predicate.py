@@ -26,7 +26,8 @@ def _documents(kind: str) -> list:
     if kind in ("scheme", "case"):
         paths = sorted(CASES.glob("*.yaml"))
     elif kind == "policy":
-        paths = sorted((REPO / "policy").glob("*/*.yaml"))
+        # editions and common files; policy/sources/ is the register, with its own schema
+        paths = sorted(p for p in (REPO / "policy").glob("*/*.yaml") if p.parent.name != "sources")
     else:
         paths = [REPO / "policy" / "negotiation.yaml"]
     return [load_yaml(p)[0].data for p in paths if p.exists()]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -15,8 +15,9 @@ app = command_app()
 def lint(
     policy_dir: Optional[Path] = typer.Argument(None, help="Policy folder [default: the shipped policy].",
                                                 show_default=False),
-    sources: Optional[Path] = typer.Option(None, "--sources", show_default=False,
-                                           help="Folder of source articles [default: ../shared/sources]."),
+    sources: Optional[List[Path]] = typer.Option(None, "--sources", show_default=False,
+                                                 help="Folder of source texts, may be repeated "
+                                                      "[default: ../shared/sources, ../research/sources]."),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json."),
 ):
     """Lint the policy: missing or unknown parts, unusable powers, unreachable targets, dead rules, period gaps."""

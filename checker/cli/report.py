@@ -103,7 +103,7 @@ def report(
         precedents = nearest(checker, scheme, result, library, PRECEDENTS)
     except InputError:  # an installed wheel ships no case library
         precedents = None
-    briefing = build_briefing(scheme, result, precedents, fix)
+    briefing = build_briefing(scheme, result, precedents, fix, checker.policy.sources)
     if format == ReportFormat.pdf:
         from ..reporters.pdf import render_briefing
     elif format == ReportFormat.html:

@@ -17,8 +17,9 @@ def test_cases(
                                                  show_default=False),
     coverage: bool = typer.Option(False, "--coverage",
                                   help="Also list every policy rule no passing case asserts (exit 1 if any)."),
-    sources: Optional[Path] = typer.Option(None, "--sources", show_default=False,
-                                           help="Folder of source articles: check every quote is in its article."),
+    sources: Optional[List[Path]] = typer.Option(None, "--sources", show_default=False,
+                                                 help="Folder of source texts: check every quote is in its "
+                                                      "source's text (may be repeated)."),
     format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="text or json."),
     policy: Optional[Path] = PolicyOption,
 ):
@@ -32,12 +33,13 @@ def test_cases(
 
     checker = checker_for(policy)
     outcomes, problems = run_cases(checker, paths or [Path("cases")])
-    if sources is not None and not sources.is_dir():
-        problems.append(Diagnostic("input.not_found", "no such folder", str(sources),
-                                   hint="--sources names the folder of source articles"))
-    elif sources is not None:
+    missing = [folder for folder in sources or [] if not folder.is_dir()]
+    for folder in missing:
+        problems.append(Diagnostic("input.not_found", "no such folder", str(folder),
+                                   hint="--sources names a folder of source texts"))
+    if sources and not missing:
         for outcome in outcomes:
-            problems += check_quotes(outcome.case, sources)
+            problems += check_quotes(outcome.case, checker.policy.sources, sources)
     if problems:
         fail_input(problems)
     uncovered = uncovered_rules(checker.policy, outcomes) if coverage else None

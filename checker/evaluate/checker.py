@@ -59,6 +59,8 @@ class Checker:
             else:
                 result = undetermined(edition, scheme.data, acts, resolution, records)
         result.file = scheme.file
+        result.sources = {k: self.policy.sources[k] for k in sorted(result.cited())
+                          if k in self.policy.sources}
         return result
 
     def load(self, path) -> Scheme:

@@ -224,6 +224,22 @@ class Result:
     undetermined: Undetermined | None = None
     why: list[Finding] = field(default_factory=list)  # what each id of decided_by says, in order
     file: str = ""
+    sources: dict = field(default_factory=dict)  # key -> rules.sources.Source, of every key cited
+
+    def cited(self) -> set[str]:
+        """Every source key the result's findings, reasons, powers, steps and roles cite."""
+        keys: set[str] = set()
+        items: list = [*self.findings, *self.why, *self.powers_used, *self.steps_needed,
+                       *(p.finding for p in self.possible_risks + self.possible_routes)]
+        for m in self.missing_powers:
+            items += [*m.candidates, *m.maker_powers, *m.held_by_others]
+            if m.maker_role:
+                items.append(m.maker_role)
+        if self.undetermined:
+            items += [f for b in self.undetermined.branches for f in b.why]
+        for item in items:
+            keys.update(item.sources)
+        return keys
 
     def to_dict(self) -> dict:
         """The result as plain data, every list in its fixed order."""
@@ -247,6 +263,7 @@ class Result:
             "routes": [f.to_dict() for f in self.routes],
             "possible_risks": [p.to_dict() for p in self.possible_risks],
             "possible_routes": [p.to_dict() for p in self.possible_routes],
+            "cited_sources": [self.sources[k].to_dict() for k in sorted(self.sources)],
         }
 
     def finding_ids(self) -> list[str]:

@@ -183,7 +183,7 @@ def _next(v):
 def value_classes(edition: Edition, data: dict, path: tuple, lifespans: dict) -> list[Filled]:
     """The values a scheme path can take that the edition tells apart, each as a Filled."""
     if path == ("maker",):
-        kinds = [k for k in body_kinds() if existed(lifespans, k, data["date"])]
+        kinds = [k for k in body_kinds() if existed(lifespans, k, data["date"], data.get("jurisdiction"))]
         return [Filled(path, ({"kind": k},)) for k in kinds]
     if path == ("change", "alternative_work"):
         return [Filled(path, ("none",)), Filled(path, ({"measurement": UNKNOWN},))]

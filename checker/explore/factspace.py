@@ -18,7 +18,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 from ..dates import add_days, in_contract_month, is_open
-from ..load.scheme import existed_during
+from ..load.scheme import existed_during, lifespan
 from ..rules.conditions import atoms, quantifiers
 from ..rules.facts import LISTS, UNKNOWN, body_kinds, fields
 
@@ -150,7 +150,8 @@ class FactSpace:
         return [a for a in self.atoms.get(dim, []) if field is None or a[1] == field]
 
     def _alive(self, kind) -> bool:
-        return existed_during(self.lifespans, kind, self.edition.start, self.edition.end)
+        return existed_during(self.lifespans, kind, self.edition.start, self.edition.end,
+                              self.edition.jurisdiction)
 
     def _dates(self):
         start, end = self.edition.start, self.edition.end
@@ -158,7 +159,8 @@ class FactSpace:
         for _, _, op, value in self._named("date"):
             for v in _listed(value):
                 points.update({add_days(v, -1), v, add_days(v, 1)})
-        for span in self.lifespans.values():
+        for kind in self.lifespans:
+            span = lifespan(self.lifespans, kind, self.edition.jurisdiction) or {}
             for v in (span["from"], span["to"]):
                 if not is_open(v):
                     points.update({add_days(v, -1), v, add_days(v, 1)})

@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from ..dates import next_contract_year
+from ..dates import add_days, is_date, next_contract_year
 from ..diagnostics import Diagnostic, InputError
 from ..evaluate.result import Finding, Result
 from ..evaluate.unknowns import acts_of
@@ -60,6 +60,7 @@ class Attempt:
     changes: tuple[Change, ...]
     result: Result
     order: tuple[int, ...]  # candidate indices: the deterministic tie-break
+    deadlines: tuple = ()  # Deadline of each change that must be done before the scheme starts (fixes)
 
     def rank(self) -> tuple:
         """The attempt's place among the closest: nearer verdict (an undetermined
@@ -75,6 +76,55 @@ def verdict_rank(result) -> tuple:
         worst = result.undetermined.possible_verdicts[0] if result.undetermined.possible_verdicts else VERDICTS[0]
         return (CLOSENESS[worst], 1, len(result.decided_by))
     return (CLOSENESS[result.verdict], 0, len(result.decided_by))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a change of a fix must be done by, counted from the scheme's ``date``
+    (the day of the proposal): a consultation of ``weeks`` weeks, a consultation,
+    an approval or the maker's own decision must be done before the scheme starts
+    (``effective_from``). ``late`` says whether, begun on the scheme's date, it
+    could not be done before the scheme would have ``started``, or ``ended``
+    (``effective_to``); "" when it can. ``by`` is "" when the start is not known."""
+
+    path: str  # the dotted path the change sets or adds
+    what: str  # consultation_weeks | consultation | approval
+    by: str  # the latest day to begin (weeks) or to have done it; "" when the start is not known
+    done: str  # the earliest day it can be done, begun on the scheme's date
+    starts: str  # the scheme's start, after the fix's changes ("" when not known)
+    ends: str  # the scheme's end, after the fix's changes ("" when not known)
+    late: str = ""  # "" | started | ended
+    weeks: int = 0
+    body: str = ""  # approvals: the kind of body
+
+
+def deadlines(data: dict, changes) -> list[Deadline]:
+    """For each change of a fix that needs something done before the scheme
+    starts, by when, and whether that is already too late (docs/whatif.md)."""
+    changed = apply_changes(data, changes)
+    today = str(data["date"]) if is_date(data.get("date")) else ""
+    starts = str(changed["effective_from"]) if is_date(changed.get("effective_from")) else ""
+    ends = str(changed["effective_to"]) if is_date(changed.get("effective_to")) else ""
+    out = []
+    for change in changes:
+        weeks, body = 0, ""
+        if change.path == "consultations.local_weeks" and isinstance(change.value, int) and change.value > 0:
+            what, weeks = "consultation_weeks", change.value
+        elif change.path in ("consultations.lmc", "consultations.gpc") and change.value is True:
+            what = "consultation"
+        elif change.op == "add" and change.path == "decisions" and isinstance(change.value, dict):
+            what, body = "approval", str((change.value.get("body") or {}).get("kind", ""))
+        else:
+            continue
+        done = add_days(today, 7 * weeks) if today else ""
+        by = add_days(starts, -7 * weeks) if starts and weeks else starts
+        late = ""
+        if done and ends and done > ends:
+            late = "ended"
+        elif done and starts and done > starts:
+            late = "started"
+        out.append(Deadline(change.path, what, by, done, starts, ends, late, weeks, body))
+    return out
 
 
 @dataclass(frozen=True)
@@ -147,6 +197,8 @@ def find_fixes(checker, scheme, max_changes: int = 3, limit: int | None = None, 
     attempts = [_attempt(checker, scheme, tuple(candidates[i] for i in combo), combo) for _, combo in fixes]
     # Smallest first, then fewer remaining risks, then negotiation-file order.
     attempts.sort(key=lambda a: (len(a.changes), len(a.result.risks), a.order))
+    for a in attempts:
+        a.deadlines = tuple(deadlines(scheme.data, a.changes))
     report.fixes = [(a, explain(checker, scheme.data, apply_changes(scheme.data, a.changes), before, a.result,
                                 a.changes)) for a in attempts[:limit]]
     if not attempts:
@@ -310,7 +362,7 @@ def _maker_changes(data, lifespans) -> list[Change]:
     levels = _choices(("maker", "co_commissioning")) or []
     out = []
     for kind in body_kinds():
-        if lifespans and not existed(lifespans, kind, data["date"]):
+        if lifespans and not existed(lifespans, kind, data["date"], data.get("jurisdiction")):
             continue
         for level in (levels if kind == "ccg" else [None]):
             if (kind, level) != now:

@@ -7,9 +7,15 @@ either scheme leaves **unknown** scores one half: it may agree, it may not,
 and silence is neither a match nor a difference. The score is the weighted
 mean. The weights favour what decides a verdict: the jurisdiction, the
 instrument and the findings (the powers used and the rules that fired; not
-known for an undetermined scheme, so they score one half). The
-ranking is by score, then case id, then file, so it is the same on every
-run; a case never lists itself (same id, or same file).
+known for an undetermined scheme, so they score one half). **Documented cases first.** A case file says its ``kind``: a documented
+case is a real outcome, a hypothetical one a constructed scheme. Among the
+cases at least ``NEAR`` similar, documented ones come first (by score, then
+case id, then file), then hypothetical ones; the rest follow by score. So a
+documented precedent is never hidden behind a closer hypothetical one, and
+when only hypothetical cases are near the reports say so plainly
+(``only_hypothetical_near``). The ranking is the same on every run; a case
+never lists itself (same id, or same file). A library file without a
+``kind`` is treated as hypothetical: it does not claim to be a real outcome.
 """
 from __future__ import annotations
 
@@ -19,6 +25,9 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, InputError, display_path
 from ..evaluate.result import Result
 from ..rules.facts import UNKNOWN, maker, targets
+
+#: The similarity from which a case counts as near (documented ones are then ranked first).
+NEAR = 0.6
 
 #: (feature, weight). Documented in docs/whatif.md; the reports' words for
 #: each feature are checker.reporters.words.FEATURE_WORDS.
@@ -85,6 +94,17 @@ class Precedent:
     score: float
     agrees: list[str]  # feature names
     differences: list[tuple]  # (feature, yours, theirs), heaviest first
+    kind: str = "hypothetical"  # the case's kind: documented | hypothetical
+
+    @property
+    def documented(self) -> bool:
+        """Whether the precedent is a real, documented outcome."""
+        return self.kind == "documented"
+
+    @property
+    def near(self) -> bool:
+        """Whether it is at least NEAR similar."""
+        return round(self.score, 9) >= NEAR
 
 
 def compare_features(mine: dict, theirs: dict) -> tuple[float, list, list]:
@@ -146,6 +166,17 @@ def nearest(checker, scheme, result, library, limit: int = 3) -> list[Precedent]
             continue  # a case is never its own precedent
         score, agrees, differences = compare_features(mine, features(case.data, case_result))
         summary = " ".join(str(case.data.get("summary", "")).split())
-        out.append(Precedent(str(path), case_result, summary, score, agrees, differences))
-    out.sort(key=lambda p: (-round(p.score, 9), p.result.scheme, p.file))
+        kind = "documented" if case.data.get("kind") == "documented" else "hypothetical"
+        out.append(Precedent(str(path), case_result, summary, score, agrees, differences, kind))
+    out.sort(key=lambda p: (not p.near, p.near and not p.documented, -round(p.score, 9), p.result.scheme, p.file))
     return out[:limit]
+
+
+def only_hypothetical_near(precedents) -> bool:
+    """Whether cases are near but none of them is documented."""
+    return any(p.near for p in precedents) and not any(p.near and p.documented for p in precedents)
+
+
+def no_case_near(precedents) -> bool:
+    """Whether no case of those shown is near at all."""
+    return bool(precedents) and not any(p.near for p in precedents)

@@ -1,11 +1,13 @@
 """Case files: schemes with a known outcome, read and checked as input.
 
-A **case** is a scheme file plus the keys of ``case.schema.json``: ``expect``
+A **case** is a scheme file plus the keys of ``case.schema.json``: ``kind``
+(``documented``, a real episode, or ``hypothetical``, a constructed one), ``expect``
 (the verdict, exactly what decided it, the ids that must be among the findings and, where it
-matters, the approvals still needed), ``sources`` (each a quote of at most
-``MAX_QUOTE_WORDS`` words, so that a case cites and never copies an article),
-``assumptions``, ``summary`` and, for a constructed case, ``hypothetical``
-and ``question``. ``load_case`` reads one and says what is wrong with it;
+matters, the approvals still needed), ``sources`` (each the key of a source of the
+policy's register, with a quote of at most ``MAX_QUOTE_WORDS`` words, so that a case
+cites and never copies an article), ``assumptions``, ``summary`` and, for a
+hypothetical case, ``question``. A documented case cites at least one source
+a reader can check: one with an address or a text. ``load_case`` reads one and says what is wrong with it;
 ``checker.evaluate.cases`` runs them.
 """
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, InputError, did_you_mean
+from ..diagnostics import Diagnostic, InputError, did_you_mean, source_hint
 from .schema import BODY_KIND, node_at
 from .scheme import Scheme
 from .validate import validate_document
 
 MAX_QUOTE_WORDS = 25
 #: Keys a case file adds to a scheme; `vires check` ignores them.
-CASE_KEYS = ("expect", "sources", "assumptions", "summary", "hypothetical", "question")
+CASE_KEYS = ("kind", "expect", "sources", "assumptions", "summary", "question")
 
 
 @dataclass
@@ -32,8 +34,13 @@ class Case:
     summary: str
     sources: list[dict]
     assumptions: list[dict]
-    hypothetical: bool = False
+    kind: str = "documented"
     question: str = ""
+
+    @property
+    def hypothetical(self) -> bool:
+        """Whether the case is constructed rather than a real episode."""
+        return self.kind == "hypothetical"
 
     @property
     def id(self) -> str:
@@ -70,13 +77,12 @@ def load_case(checker, path) -> Case:
     problems = validate_document(scheme.doc, "case", "case")
     if not problems:
         problems = _check_expect(scheme, checker.policy) + check_quote_lengths(
-            scheme.doc, scheme.data["sources"])
+            scheme.doc, scheme.data["sources"]) + _check_sources(scheme, checker.policy)
     if problems:
         raise InputError(problems)
     data = scheme.data
     return Case(scheme, data["expect"], data["summary"].strip(), data["sources"],
-                data.get("assumptions", []), data.get("hypothetical", False),
-                data.get("question", "").strip())
+                data.get("assumptions", []), data["kind"], data.get("question", "").strip())
 
 
 def _check_expect(scheme: Scheme, policy) -> list[Diagnostic]:
@@ -97,6 +103,26 @@ def _check_expect(scheme: Scheme, policy) -> list[Diagnostic]:
         if body not in kinds:
             out.append(doc.diagnostic("case.bad_value", f"'{body}' is not a kind of body",
                                       ("expect", "approvals_needed", i), did_you_mean(body, kinds)))
+    return out
+
+
+def _check_sources(scheme: Scheme, policy) -> list[Diagnostic]:
+    """Each quote cites a key of the policy's register; a documented case
+    cites at least one source a reader can check (an address or a text)."""
+    doc, data, register = scheme.doc, scheme.data, policy.sources
+    out = []
+    for i, entry in enumerate(data["sources"]):
+        if entry["source"] not in register:
+            out.append(doc.diagnostic("case.unknown_source", f"no source in the register has the key "
+                                      f"'{entry['source']}'", ("sources", i, "source"),
+                                      source_hint(entry["source"], register)))
+    if out or data["kind"] != "documented":
+        return out
+    if not any(register[e["source"]].url or register[e["source"]].text for e in data["sources"]):
+        out.append(doc.diagnostic("case.documented_unsourced", "a documented case needs at least one source "
+                                  "with an address (url) or a text", ("kind",),
+                                  "cite a source a reader can check, or make the case kind: hypothetical "
+                                  "with the question it answers"))
     return out
 
 

@@ -112,16 +112,29 @@ def _check_dates(doc: Document) -> list[Diagnostic]:
     return []
 
 
-def existed(lifespans, kind: str, when: str) -> bool:
-    """Whether a kind of body existed on a date, by the policy's ``bodies.yaml``
-    lifespans (a kind with no lifespan always exists)."""
+def lifespan(lifespans, kind: str, jurisdiction: str | None = None) -> dict | None:
+    """A kind of body's lifespan ``{label, from, to, hint?}`` in a jurisdiction:
+    its entry in ``bodies.yaml``, with what its ``in:`` says for that
+    jurisdiction laid over it (Northern Ireland's health board closed in 2022,
+    Wales's and Scotland's did not). None: the kind always exists."""
     span = (lifespans or {}).get(kind)
+    if not span:
+        return None
+    local = (span.get("in") or {}).get(jurisdiction) if jurisdiction else None
+    base = {k: v for k, v in span.items() if k != "in"}
+    return {**base, **local} if local else base
+
+
+def existed(lifespans, kind: str, when: str, jurisdiction: str | None = None) -> bool:
+    """Whether a kind of body existed on a date (in a jurisdiction, when given),
+    by the policy's ``bodies.yaml`` lifespans (a kind with no lifespan always exists)."""
+    span = lifespan(lifespans, kind, jurisdiction)
     return not span or span["from"] <= when <= span["to"]
 
 
-def existed_during(lifespans, kind: str, start: str, end: str) -> bool:
+def existed_during(lifespans, kind: str, start: str, end: str, jurisdiction: str | None = None) -> bool:
     """Whether a kind of body existed on at least one day from ``start`` to ``end``."""
-    span = (lifespans or {}).get(kind)
+    span = lifespan(lifespans, kind, jurisdiction)
     return not span or (span["from"] <= end and start <= span["to"])
 
 
@@ -147,8 +160,8 @@ def _check_bodies(doc: Document, lifespans) -> list[Diagnostic]:
                 f"co_commissioning is given for a body of kind '{kind}'; only a CCG has a level",
                 path + ("co_commissioning",), "remove co_commissioning, or set kind: ccg",
                 key=True))
-        if not existed(lifespans, kind, when):
-            span = lifespans[kind]
+        span = lifespan(lifespans, kind, doc.data.get("jurisdiction"))
+        if span and not span["from"] <= when <= span["to"]:
             out.append(doc.diagnostic(
                 "scheme.body_not_in_existence",
                 f"no {span['label']} existed on {when}: they existed from {span['from']}"

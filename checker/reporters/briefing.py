@@ -35,13 +35,15 @@ from .powers import (
     target_phrase,
     undetermined_summary,
 )
+from .precedents import caveat
+from .sources import KIND_WORDS, cite, cite_short, source_date
 from .words import FEATURE_WORDS, STATUS_WORDS, VERDICT_WORDS, describe_change, fact_label, long_date
 
 #: The order in which approvals are sought after the maker's own decision:
 #: from the most local body to the national ones (domain brief, "The
 #: bodies"). In the devolved nations the GPC agrees changes with the
 #: government, so it comes before it.
-AUTHORITY = ("practice", "lmc", "ccg", "icb", "health_board", "area_team", "nhse_region",
+AUTHORITY = ("practice", "pcn", "lmc", "ccg", "icb", "icb_joint_committee", "health_board", "sppg", "area_team", "nhse_region",
              "nhse_national", "gpc", "devolved_government", "secretary_of_state", "other")
 
 #: What the chain ends in, for each answer.
@@ -132,6 +134,7 @@ class Briefing:
     precedents: list[dict] | None = None  # None: not available in this installation
     fix: dict | None = None          # None: not available, or nothing to fix
     notes: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)  # every source cited: key, words, title, url
 
 
 def _tidy(finding: Finding) -> Finding:
@@ -327,12 +330,14 @@ def reasons(result: Result) -> list[Reason]:
     return out
 
 
-def build_briefing(scheme, result: Result, precedents=None, fix=None) -> Briefing:
+def build_briefing(scheme, result: Result, precedents=None, fix=None, register=None) -> Briefing:
     """The briefing on a checked scheme. ``precedents`` are the nearest
     library cases (None: this installation has no case library, and the
     briefing says so); ``fix`` is the report of a fix search (None: none was
-    made, as for a valid scheme)."""
+    made, as for a valid scheme); ``register``, the policy's sources by key,
+    names the sources a case file's quotes cite."""
     data = scheme.data
+    register = {**(register or {}), **result.sources}
     headline, meaning = VERDICT_WORDS[result.verdict].split(": ", 1)
     chain, outcome = approval_chain(data, result)
     why = reasons(result)
@@ -361,14 +366,22 @@ def build_briefing(scheme, result: Result, precedents=None, fix=None) -> Briefin
         possible_routes=[(_tidy(p.finding), p.ask) for p in result.possible_routes],
         quotes=rank_quotes(case_quotes(data), why + [f for _, f in uses])[:MAX_QUOTES],
     )
+    cited = sorted(set(result.sources) | {q.source for q in briefing.quotes if q.source in register})
+    briefing.sources = [{"key": k, "words": cite(k, register), "title": register[k].title,
+                         "publisher": register[k].publisher, "date": source_date(register[k].date),
+                         "url": register[k].url} for k in cited]
+    briefing.quotes = [replace(q, source=cite_short(q.source, register)) for q in briefing.quotes]
     if precedents is None:
         briefing.notes.append("No case library was found, so no precedents are shown.")
     else:
         briefing.precedents = [{
             "case": p.result.scheme, "title": p.result.title, "verdict": p.result.verdict,
+            "kind": KIND_WORDS[p.kind],
             "similarity": p.score,
             "differences": [FEATURE_WORDS.get(feature, feature) for feature, _, _ in p.differences[:3]],
         } for p in precedents]
+        if caveat(precedents):
+            briefing.notes.append(caveat(precedents))
     if fix is not None:
         briefing.fix = _fix(fix, result)
     return briefing

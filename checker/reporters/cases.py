@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import style
 from .json_report import dumps
 from .neutral import for_terminal, neutralised
+from .sources import KIND_WORDS
 
 
 def _words(value) -> str:
@@ -18,7 +19,8 @@ def render_failure(outcome) -> str:
     """The readable account of a failed case (also used by pytest)."""
     outcome = neutralised(outcome, for_terminal)
     r = outcome.result
-    lines = [f"{style.error('FAIL')} {outcome.case.file} ({outcome.case.id}, edition {r.edition})"]
+    lines = [f"{style.error('FAIL')} {outcome.case.file} ({outcome.case.id}, {KIND_WORDS[outcome.case.kind]}, "
+             f"edition {r.edition})"]
     for what, expected, got in outcome.failures:
         if what == "missing findings":
             lines.append(f"  findings: expected among them {_words(expected)}, but they did not fire")
@@ -42,8 +44,8 @@ def render_outcomes(outcomes) -> str:
         if o.passed:
             u = o.result.undetermined
             why = ", ".join(o.result.decided_by) or ("find out: " + ", ".join(u.ask) if u else "-")
-            lines.append(f"{style.verdict('ok', 'valid')}   {for_terminal(o.case.file)}: {o.result.verdict} "
-                         f"({for_terminal(why)})")
+            lines.append(f"{style.verdict('ok', 'valid')}   {for_terminal(o.case.file)} ({KIND_WORDS[o.case.kind]}): "
+                         f"{o.result.verdict} ({for_terminal(why)})")
         else:
             lines.append(render_failure(o))
     failed = sum(not o.passed for o in outcomes)
@@ -60,7 +62,8 @@ def render_coverage(uncovered, rule_count: int) -> str:
     for u in uncovered:
         lines.append(f"  {u.rule}  ({u.file}:{u.line}; editions: {', '.join(u.editions)})")
         lines.append(style.dim(f"      {' '.join(u.statement.split())}"))
-    lines.append("  add a case (real, or hypothetical: true with a question) that expects each of them")
+    lines.append("  add a case (kind: documented, from sources a reader can check; or kind: hypothetical, "
+                 "with its question) that expects each of them")
     return "\n".join(lines) + "\n"
 
 
@@ -69,6 +72,7 @@ def outcome_dict(outcome) -> dict:
     return {
         "file": outcome.case.file,
         "case": outcome.case.id,
+        "kind": outcome.case.kind,
         "passed": outcome.passed,
         "expected": outcome.case.expect,
         "verdict": outcome.result.verdict,

@@ -25,6 +25,6 @@ def render_docs(policy, outcomes, shared: dict) -> dict[str, str]:
         for power in dict.fromkeys(i.split("/")[0] for i in ids if not i.startswith("no-power:")):
             deciding.setdefault(power, []).append(o.case.id)
     return {
-        "cases.md": render_casebook([(o.case, o.result) for o in outcomes]),
+        "cases.md": render_casebook([(o.case, o.result) for o in outcomes], policy.sources),
         "model.md": render_model(policy, shared, firing, deciding),
     }

@@ -11,7 +11,7 @@ from .json_report import dumps
 from .neutral import for_terminal, neutralised
 from .text import missing_power_sentence, wrap
 from .whatif import finding_lines
-from .words import SHORT_VERDICT, VERDICT_WORDS, describe_change, target_label
+from .words import SHORT_VERDICT, VERDICT_WORDS, describe_change, long_date, target_label
 
 
 def replay_command(file: str, changes) -> str:
@@ -38,8 +38,45 @@ def fix_dict(attempt, comparison, file: str, unknown=frozenset()) -> dict:
     out["no_longer"] = [f.rule for f in comparison.decided_disappeared]
     out["agreed"] = [c.path for c in attempt.changes if c.path in unknown]
     out["risks"] = [f.rule for f in attempt.result.risks]
+    out["deadlines"] = [deadline_dict(d) for d in attempt.deadlines]
     out["replay"] = replay_command(file, attempt.changes)
     return out
+
+
+def deadline_dict(d) -> dict:
+    """The JSON form of one deadline: the change, by when, and whether it is already too late."""
+    return {"path": d.path, "what": d.what, "weeks": d.weeks, "body": d.body, "by": d.by or None,
+            "done": d.done or None, "starts": d.starts or None, "ends": d.ends or None,
+            "late": d.late or None, "words": deadline_words(d)}
+
+
+#: What each kind of deadline is, in words.
+_DEADLINE_WHAT = {"consultation": "the consultation", "approval": "this approval"}
+
+
+def deadline_words(d) -> str:
+    """A deadline in one sentence: by when, and a warning when it is already too late."""
+    if d.what == "consultation_weeks":
+        thing = f"the {d.weeks} weeks' consultation"
+        when = (f"must begin by {long_date(d.by)} to end before the scheme starts on {long_date(d.starts)}"
+                if d.by else "must end before the scheme starts (its start date is not given)")
+    elif d.what == "approval" and d.body:
+        thing = f"the formal decision of {body_label(d.body)}"
+        when = (f"is needed by {long_date(d.by)}, when the scheme starts" if d.by
+                else "is needed before the scheme starts (its start date is not given)")
+    else:
+        thing = _DEADLINE_WHAT.get(d.what, "this step")
+        when = (f"must be done by {long_date(d.by)}, when the scheme starts" if d.by
+                else "must be done before the scheme starts (its start date is not given)")
+    text = f"{thing[:1].upper()}{thing[1:]} {when}."
+    if d.late == "ended":
+        text += (f" Too late: begun on the scheme's date it would be done on {long_date(d.done)}, after the "
+                 f"scheme would have ended ({long_date(d.ends)}).")
+    elif d.late == "started":
+        text += (f" Too late for this start: begun on the scheme's date it would be done on "
+                 f"{long_date(d.done)}, after the scheme would have started; move effective_from, or the "
+                 "scheme is not ready when it starts.")
+    return text
 
 
 def _entry_dict(path, entry) -> dict:
@@ -151,6 +188,9 @@ def _fix_lines(n, attempt, comparison, report) -> list[str]:
     if result.approvals_given:
         given = "; ".join(f"{body_label(a.body)} ({a.rule})" for a in result.approvals_given)
         lines.append(wrap(f"Approvals formally given: {given}", "    ", "      "))
+    for d in attempt.deadlines:
+        mark = "! " if d.late else ""
+        lines.append(wrap(f"{mark}By when: {deadline_words(d)}", "    ", "      "))
     if result.risks:
         lines.append(wrap("Risks to watch: " + ", ".join(f.rule for f in result.risks), "    ", "      "))
     # Not wrapped: the line is a command to copy and paste.

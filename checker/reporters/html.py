@@ -167,12 +167,20 @@ def _extras(b) -> str:
         out.append(f"<div><h2>Smallest fix</h2>{body}</div>")
     if b.precedents:
         items = "".join(
-            f"<li><strong>{escape(p['title'])}</strong> (<code>{escape(p['case'])}</code>): "
+            f"<li><strong>{escape(p['title'])}</strong> (<code>{escape(p['case'])}</code>, {escape(p['kind'])}): "
             f"{escape(p['verdict'].replace('_', ' '))}; {similarity_words(p['similarity'])}"
             + (f"; differs in {escape('; '.join(p['differences']))}" if p["differences"] else "") + "</li>"
             for p in b.precedents)
         out.append(f'<div><h2>Nearest precedents</h2><ul class="precedents">{items}</ul></div>')
-    return f'<div class="cols">{"".join(out)}</div>' if out else ""
+    cols = f'<div class="cols">{"".join(out)}</div>' if out else ""
+    if b.sources:
+        items = "".join(
+            f"<li><cite>{escape(s['title'])}</cite>, {escape(s['publisher'])}, {escape(s['date'])}"
+            + (f", <span class=\"address\">{escape(s['url'])}</span>" if s["url"] else "")  # text, not a link:
+            + f" (<code>{escape(s['key'])}</code>)</li>"  # the page fetches and links nothing
+            for s in b.sources)
+        cols += f'<section><h2>Sources</h2><ul class="sources">{items}</ul></section>'
+    return cols
 
 
 def render_briefing(b) -> str:

@@ -99,8 +99,12 @@ def _extras(b) -> list[str]:
         out += ["", "## Nearest precedents", ""]
         for p in b.precedents:
             differs = f"; differs in {md('; '.join(p['differences']))}" if p["differences"] else ""
-            out.append(f"- **{md(p['title'])}** ({code(p['case'])}): {md(p['verdict'].replace('_', ' '))}; "
-                       f"{similarity_words(p['similarity'])}{differs}")
+            out.append(f"- **{md(p['title'])}** ({code(p['case'])}, {md(p['kind'])}): "
+                       f"{md(p['verdict'].replace('_', ' '))}; {similarity_words(p['similarity'])}{differs}")
+    if b.sources:  # the policy's own register: titles are text, an address a plain link
+        out += ["", "## Sources", ""]
+        out += [f"- {md(s['title']) if not s['url'] else '[' + md(s['title']) + '](<' + s['url'] + '>)'}, "
+                f"{md(s['publisher'])}, {md(s['date'])} ({code(s['key'])})" for s in b.sources]
     return out
 
 

@@ -18,6 +18,7 @@ from ..dates import is_open
 from ..load.schema import body_label, label
 from .casebook import GENERATED, place
 from .powers import LEVEL_PHRASES
+from .sources import cite_markdown
 from .words import long_date
 
 EFFECT_WORDS = {
@@ -29,7 +30,7 @@ EFFECT_WORDS = {
 
 #: The order of the roles table: national bodies first, then local ones, then the rest.
 KIND_ORDER = ("secretary_of_state", "devolved_government", "nhse_national", "nhse_region", "area_team", "ccg",
-              "icb", "health_board", "gpc", "lmc", "practice", "other")
+              "icb", "icb_joint_committee", "health_board", "sppg", "gpc", "lmc", "pcn", "practice", "other")
 
 _OPERATORS = {"eq": "is", "ne": "is not", "in": "is one of", "not_in": "is none of", "lt": "is below",
               "le": "is at most", "gt": "is above", "ge": "is at least", "between": "is between"}
@@ -116,7 +117,11 @@ def _part(part, power) -> str:
     return f"- {kind} {name}{by}{before}: {' '.join(part.statement.split())}{when or ''}{basis}"
 
 
-def _power(power, used: list[str]) -> list[str]:
+def _sources(keys, register) -> str:
+    return "; ".join(cite_markdown(k, register) for k in keys)
+
+
+def _power(power, used: list[str], register=None) -> list[str]:
     lines = [f'<a id="{power.id}"></a>', f"#### `{power.id}` \u00b7 power of {holder_words(power)}", "",
              " ".join(power.statement.split()), "",
              f"- Made by: {_labels(('change', 'instrument'), power.instruments)}",
@@ -124,16 +129,16 @@ def _power(power, used: list[str]) -> list[str]:
     if power.when is not None:
         lines.append(f"- Only when: {_when(power.when)}")
     lines += [_part(p, power) for p in power.limits + power.steps + power.approvals]
-    lines += [f"- Basis: {' '.join(power.basis.split())}", f"- Sources: {'; '.join(power.sources)}"]
+    lines += [f"- Basis: {' '.join(power.basis.split())}", f"- Sources: {_sources(power.sources, register)}"]
     return lines + _cases(used, "Decides in") + [""]
 
 
-def _rule(rule, cases: list[str]) -> list[str]:
+def _rule(rule, cases: list[str], register=None) -> list[str]:
     lines = [f'<a id="{rule.id}"></a>', f"#### `{rule.id}` \u00b7 {EFFECT_WORDS[rule.effect]}", "",
              " ".join(rule.statement.split()), "",
              f"- When: {_when(rule.when)}",
              f"- Basis: {' '.join(rule.basis.split())}",
-             f"- Sources: {'; '.join(rule.sources)}"]
+             f"- Sources: {_sources(rule.sources, register)}"]
     return lines + _cases(cases, "Fires in") + [""]
 
 
@@ -214,11 +219,11 @@ def render_model(policy, commons: dict, firing: dict, deciding: dict | None = No
         if own_powers:
             out += ["### Powers of this edition", ""]
             for power in own_powers:
-                out += _power(power, deciding.get(power.id, []))
+                out += _power(power, deciding.get(power.id, []), policy.sources)
         if own_rules:
             out += ["### Rules of this edition", ""]
             for rule in own_rules:
-                out += _rule(rule, firing.get(rule.id, []))
+                out += _rule(rule, firing.get(rule.id, []), policy.sources)
         included: dict[str, list] = {}
         for item in list(edition.powers) + list(edition.rules):
             key = _common_key(item)
@@ -243,8 +248,8 @@ def render_model(policy, commons: dict, firing: dict, deciding: dict | None = No
                 " ".join(info["summary"].split()), ""]
         items = list(shared[key].values())
         for power in [x for x in items if hasattr(x, "holder_kinds")]:
-            out += _power(power, deciding.get(power.id, []))
+            out += _power(power, deciding.get(power.id, []), policy.sources)
         for rule in [x for x in items if not hasattr(x, "holder_kinds")]:
-            out += _rule(rule, firing.get(rule.id, []))
+            out += _rule(rule, firing.get(rule.id, []), policy.sources)
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -22,6 +22,7 @@ from .powers import (
     target_phrase,
     undetermined_summary,
 )
+from .sources import cite
 from .words import STATUS_WORDS, VERDICT_WORDS, fact_label
 
 WIDTH = 88
@@ -178,6 +179,12 @@ def render_result(result: Result) -> str:
         lines += ["", style.heading("  Routes that may apply, depending on facts not given")]
         for p in result.possible_routes:
             lines.append(wrap(f"{p.finding.statement} (find out: {', '.join(p.ask)})", "  ? ", "    "))
+    if result.sources:
+        lines += ["", style.heading("  Sources")]
+        lines += [style.dim(textwrap.fill(f"{key}: {cite(key, result.sources)}", WIDTH, initial_indent="  - ",
+                                          subsequent_indent="    ", break_on_hyphens=False,
+                                          break_long_words=False))  # addresses whole, to copy
+                  for key in sorted(result.sources)]
     while lines and not lines[-1].strip():
         lines.pop()
     out: list[str] = []

@@ -86,7 +86,8 @@ def policy_key(directory: Path, files) -> str | None:
         data = read_bytes(path)
         if data is None:
             return None
-        digest.update(f"{Path(path).relative_to(directory).as_posix()}\0{len(data)}\0".encode() + data)
+        name = Path(path).relative_to(directory) if Path(path).is_relative_to(directory) else Path(path)
+        digest.update(f"{name.as_posix()}\0{len(data)}\0".encode() + data)
     digest.update(code_digest().encode())
     return digest.hexdigest()
 

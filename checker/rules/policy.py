@@ -8,7 +8,7 @@ against ``policy.schema.json`` and every condition against the fact fields;
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -185,6 +185,11 @@ class Policy:
     editions: tuple[Edition, ...]
     lifespans: dict[str, dict] = field(compare=False, hash=False)
     negotiation: dict = field(compare=False, hash=False, default_factory=dict)
+    sources: dict = field(compare=False, hash=False, default_factory=dict)  # key -> rules.sources.Source
+
+    def source(self, key: str):
+        """The register's entry for a source key, or None."""
+        return self.sources.get(key)
 
     def edition_for(self, jurisdiction: str, date: str) -> Edition | None:
         """The edition in force in a jurisdiction on a date, or None."""
@@ -257,7 +262,10 @@ def read_policy(directory) -> tuple[Policy | None, list[Diagnostic]]:
 def policy_files(root: Path) -> list[Path]:
     """Every file the policy loader reads, in the order it reads them (the
     policy cache's key hashes exactly these)."""
-    found = [root / name for name in ("bodies.yaml", "negotiation.yaml") if (root / name).exists()]
+    from .sources import register_dir
+
+    found = sorted(register_dir(root).glob("*.yaml"))  # the shipped register when it has none of its own
+    found += [root / name for name in ("bodies.yaml", "negotiation.yaml") if (root / name).exists()]
     for folder in ("common", "editions"):
         found += sorted((root / folder).glob("*.yaml"))
     return found
@@ -273,8 +281,11 @@ def read_sources(directory) -> tuple[dict | None, list[Diagnostic]]:
     if not (root / "editions").is_dir():
         return None, [Diagnostic("policy.no_editions", f"{root} has no editions/ folder",
                                  str(root), hint="a policy folder holds editions/, common/ and bodies.yaml")]
+    from .sources import read_register
+
     problems: list[Diagnostic] = []
     lifespans, negotiation = {}, {}
+    register = read_register(root, problems)
     if (root / "bodies.yaml").exists():
         lifespans = _read_plain(root / "bodies.yaml", "bodies", problems)
     if (root / "negotiation.yaml").exists():
@@ -283,14 +294,15 @@ def read_sources(directory) -> tuple[dict | None, list[Diagnostic]]:
         negotiation = read_negotiation(root / "negotiation.yaml", display_path(root / "negotiation.yaml"), problems)
     commons, editions = {}, []
     for path in sorted((root / "common").glob("*.yaml")):
-        entry = _read_rule_file(path, root, problems)
+        entry = _read_rule_file(path, root, problems, register)
         if entry is not None:
             commons[path.relative_to(root).as_posix()] = entry
     for path in sorted((root / "editions").glob("*.yaml")):
-        entry = _read_rule_file(path, root, problems)
+        entry = _read_rule_file(path, root, problems, register)
         if entry is not None:
             editions.append(entry)
     return {"directory": str(root), "lifespans": lifespans or {}, "negotiation": negotiation or {},
+            "register": {key: asdict(source) for key, source in register.items()},
             "commons": commons, "editions": editions}, problems
 
 
@@ -311,7 +323,10 @@ def build_policy(sources: dict, limits_checked: bool = False) -> tuple[Policy | 
     if problems:
         return None, problems
     editions.sort(key=lambda e: (e.jurisdiction, e.start))
-    return Policy(sources["directory"], tuple(editions), sources["lifespans"], sources["negotiation"]), []
+    from .sources import Source
+
+    register = {key: Source(**entry) for key, entry in sources["register"].items()}
+    return Policy(sources["directory"], tuple(editions), sources["lifespans"], sources["negotiation"], register), []
 
 
 def over_limits(edition: Edition) -> list[Diagnostic]:
@@ -356,10 +371,21 @@ def _lifespans(doc, problems) -> dict:
                 and all(looks_like_date(span.get(k)) for k in ("from", "to"))):
             problems.append(doc.diagnostic("policy.bad_bodies", f"the entry for '{kind}' needs a label "
                                            "and from and to dates", ("bodies", kind), example))
+            continue
+        local = span.get("in", {})
+        if not isinstance(local, dict) or not all(
+                isinstance(over, dict) and set(over) <= {"label", "from", "to", "hint"}
+                and all(looks_like_date(over[k]) for k in ("from", "to") if k in over)
+                and all(isinstance(over[k], str) for k in ("label", "hint") if k in over)
+                for over in local.values()):
+            problems.append(doc.diagnostic("policy.bad_bodies", f"'in:' of '{kind}' must map each "
+                                           "jurisdiction to its own label, from, to or hint",
+                                           ("bodies", kind, "in"),
+                                           "e.g. in: {northern_ireland: {to: 2022-03-31, hint: ...}}"))
     return bodies
 
 
-def _read_rule_file(path: Path, root: Path, problems):
+def _read_rule_file(path: Path, root: Path, problems, register):
     doc, found = load_yaml(path, display_path(path))
     if doc is None:
         problems += found
@@ -384,6 +410,7 @@ def _read_rule_file(path: Path, root: Path, problems):
         problems += _check_power(doc, power, ("powers", i))
     for kind in doc.data.get("roles", {}):
         problems += _check_values(doc, ("roles", kind), [kind], "maker.kind", key=True)
+    problems += _check_sources(doc, register)
     problems += _check_values(doc, ("targets",), doc.data.get("targets", []), "change.target")
     includes = []
     for i, name in enumerate(doc.data.get("include", [])):
@@ -418,6 +445,24 @@ def included_file(root: Path, name) -> str | None:
     if len(inside.parts) != 1 or inside.suffix != ".yaml":
         return None
     return f"common/{inside.name}"
+
+
+def _check_sources(doc, register) -> list[Diagnostic]:
+    """A diagnostic for each source key a power, a part of one, a rule or a role cites that the register lacks."""
+    from .sources import check_cited
+
+    out = []
+    for i, rule in enumerate(doc.data.get("rules", [])):
+        out += check_cited(doc, ("rules", i, "sources"), rule["sources"], register, "policy.unknown_source")
+    for i, power in enumerate(doc.data.get("powers", [])):
+        out += check_cited(doc, ("powers", i, "sources"), power["sources"], register, "policy.unknown_source")
+        for group in ("limits", "steps", "approvals"):
+            for j, part in enumerate(power.get(group, [])):
+                out += check_cited(doc, ("powers", i, group, j, "sources"), part.get("sources") or [],
+                                   register, "policy.unknown_source")
+    for kind, role in doc.data.get("roles", {}).items():
+        out += check_cited(doc, ("roles", kind, "sources"), role["sources"], register, "policy.unknown_source")
+    return out
 
 
 def _check_values(doc, path, values, field, key=False) -> list[Diagnostic]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..load.scheme import lifespan
 from ..rules.conditions import atoms, operator, quantifiers
 from ..rules.facts import LISTS, STANDINGS, fields
 from ..rules.policy import Edition
@@ -210,7 +211,7 @@ class Record:
     def _exists(self, kind_var):
         """The kind of a body named on the scheme's date existed then (bodies.yaml)."""
         for i, kind in enumerate(self.kinds):
-            span = self.lifespans.get(kind)
+            span = lifespan(self.lifespans, kind, self.edition.jurisdiction)
             if span:
                 self.constraints.append(z3.Implies(kind_var == i, z3.And(
                     self.date >= date_key(span["from"]), self.date <= date_key(span["to"]))))

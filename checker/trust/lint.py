@@ -10,7 +10,6 @@ finite fact space (``checker.explore.factspace``) with the real engine.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,7 +26,7 @@ LINT_CODES = {
     "lint.missing_basis": ("error", "a power or rule has no legal or policy basis"),
     "lint.missing_sources": ("error", "a power or rule names no sources"),
     "lint.duplicate_id": ("error", "two powers or rules of one edition share an id, or two parts of a power a name"),
-    "lint.unknown_source": ("error", "a source file name that is not in the sources folder"),
+    "lint.unknown_source": ("error", "a source key the register lacks, or a register text no sources folder holds"),
     "lint.unknown_field": ("error", "a condition tests a field the facts do not have"),
     "lint.bad_value": ("error", "a condition compares a field with a value it cannot take"),
     "lint.never_fires": ("error", "a rule that no scheme fires, a step no scheme takes, an approval never needed"),
@@ -39,10 +38,8 @@ LINT_CODES = {
     "lint.period_gap": ("error", "no edition covers some days after a jurisdiction's first edition"),
 }
 RULE_FIELDS = ("id", "statement", "basis", "sources")
-#: A source that looks like an article file (e.g. 004_5de3f1e20c6981c6.txt).
-ARTICLE = re.compile(r"^[\w.-]+\.txt$")
 #: Codes of checker.rules.policy that lint reports under its own name.
-RENAMED = {"policy.duplicate_id": "lint.duplicate_id"}
+RENAMED = {"policy.duplicate_id": "lint.duplicate_id", "policy.unknown_source": "lint.unknown_source"}
 RENAMED_IN_CONDITIONS = {"policy.unknown_field": "lint.unknown_field", "policy.bad_value": "lint.bad_value"}
 
 
@@ -65,16 +62,18 @@ class LintReport:
         return sum(d.severity == "warning" for d in self.diagnostics)
 
 
-def find_sources(directory: Path, given=None) -> Path | None:
-    """The sources folder: as given, else ../shared/sources beside the repository."""
+def find_sources(directory: Path, given=None) -> list[Path]:
+    """The folders of source texts: as given (one or a list), else those of
+    ../shared/sources and ../research/sources beside the repository that exist."""
     if given:
-        return Path(given)
+        return [Path(given)] if isinstance(given, (str, Path)) else [Path(g) for g in given]
     repo = Path(__file__).resolve().parents[2]
     for root in (directory.resolve().parent, repo):
-        candidate = root.parent / "shared" / "sources"
-        if candidate.is_dir():
-            return candidate
-    return None
+        found = [root.parent / name / "sources" for name in ("shared", "research")]
+        found = [f for f in found if f.is_dir()]
+        if found:
+            return found
+    return []
 
 
 def lint_policy(directory=None, sources=None) -> LintReport:
@@ -83,16 +82,19 @@ def lint_policy(directory=None, sources=None) -> LintReport:
     report = LintReport(display_path(root))
     policy, loaded = read_policy(root)
     docs = _documents(root)
-    source_dir = find_sources(root, sources)
+    source_dirs = find_sources(root, sources)
     own = []
     for doc in docs:
-        own += _rule_checks(doc, source_dir)
+        own += _rule_checks(doc)
+    if policy is not None and source_dirs and all(d.is_dir() for d in source_dirs) \
+            and (root / "sources").is_dir():  # a folder that borrows the shipped register is not linted for it
+        own += _text_checks(policy.sources, source_dirs)
     own += _period_checks([d for d in docs if Path(d.file).parent.name == "editions"])
     own += _left_out(docs)
     found = _merge(loaded, own)
-    if source_dir is None or not source_dir.is_dir():
-        report.notes.append("no sources folder found (looked for ../shared/sources; give --sources DIR): "
-                            "source file names were not checked")
+    if not source_dirs or not all(d.is_dir() for d in source_dirs):
+        report.notes.append("no sources folder found (looked for ../shared/sources and ../research/sources; "
+                            "give --sources DIR): the register's text file names were not checked")
     if policy is None:
         report.notes.append("the policy did not load, so whether each power can be used and each rule "
                             "can fire or decide was not checked; fix the errors and run lint again")
@@ -130,22 +132,22 @@ def _conditions(power: dict, path: tuple):
                 yield part["when"], path + (group, j, "when")
 
 
-def _sources(doc, key, item, path):
-    """Every source an item cites, with its path (a power's parts' too)."""
-    for j, source in enumerate(item.get("sources") or []):
-        yield source, path + ("sources", j)
-    if key == "powers":
-        for group in ("limits", "steps", "approvals"):
-            parts = item.get(group)
-            for k, part in enumerate(parts if isinstance(parts, list) else []):
-                for j, source in enumerate(part.get("sources") or [] if isinstance(part, dict) else []):
-                    yield source, path + (group, k, "sources", j)
-
-
-def _rule_checks(doc, source_dir) -> list[Diagnostic]:
-    """Missing metadata, bad conditions and unknown sources of every power and rule of a file."""
+def _text_checks(register, folders) -> list[Diagnostic]:
+    """A diagnostic for each source of the register whose text none of the folders holds."""
+    known = sorted({p.name for f in folders for p in f.iterdir()})
     out = []
-    known = sorted(p.name for p in source_dir.iterdir()) if source_dir and source_dir.is_dir() else None
+    for source in register.values():
+        if source.text and source.text not in known:
+            out.append(Diagnostic("lint.unknown_source", f"the text '{source.text}' of source '{source.key}' "
+                                  f"is in none of the sources folders", source.file, source.line, 1,
+                                  ("sources", source.key, "text"), did_you_mean(source.text, known)))
+    return out
+
+
+def _rule_checks(doc) -> list[Diagnostic]:
+    """Missing metadata and bad conditions of every power and rule of a file
+    (an unknown source key is the loader's policy.unknown_source)."""
+    out = []
     for key, noun in (("powers", "power"), ("rules", "rule")):
         for i, item in _items(doc, key):
             for name in RULE_FIELDS:
@@ -162,12 +164,6 @@ def _rule_checks(doc, source_dir) -> list[Diagnostic]:
                     out += check_condition(cond, path, doc)
                 except (TypeError, KeyError, AttributeError, ValueError):
                     pass  # a malformed condition: the schema diagnostics already say where
-            for source, path in _sources(doc, key, item, (key, i)):
-                if known is not None and isinstance(source, str) and ARTICLE.match(source) \
-                        and source not in known:
-                    out.append(doc.diagnostic(
-                        "lint.unknown_source", f"the source '{source}' is not in the sources folder",
-                        path, did_you_mean(source, known)))
     return out
 
 
@@ -217,7 +213,7 @@ _MISSING_HINTS = {
     "id": "add 'id: prefix.name', e.g. eng13.national-sign-off",
     "statement": "add 'statement:' with one sentence in plain English",
     "basis": "add 'basis:' naming the legal or policy basis, e.g. NHS Act 2006 s.87",
-    "sources": "add 'sources: [...]' with the article file names or public documents",
+    "sources": "add 'sources: [...]' with the keys of its sources in policy/sources/*.yaml",
 }
 
 

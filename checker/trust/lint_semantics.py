@@ -189,7 +189,8 @@ def _severity(code) -> str:
 
 
 def _power_checks(policy, edition, power, found: _Findings, note) -> None:
-    alive = [k for k in power.holder_kinds if existed_during(policy.lifespans, k, edition.start, edition.end)]
+    alive = [k for k in power.holder_kinds if existed_during(policy.lifespans, k, edition.start, edition.end,
+                                                                edition.jurisdiction)]
     if not alive:
         note(power, "lint.power_unusable", f"power '{power.id}' can never be used in {{where}}: no "
              f"{' or '.join(power.holder_kinds)} existed in its period (policy/bodies.yaml)",
