@@ -7,7 +7,7 @@ blocked ... GPonline, February 2017, https://...". A key the register lacks
 """
 from __future__ import annotations
 
-from .words import _MONTHS
+from ..dates import MONTHS as _MONTHS
 
 #: How a case's kind is named in every output.
 KIND_WORDS = {"documented": "documented", "hypothetical": "hypothetical"}
