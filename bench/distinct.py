@@ -72,8 +72,8 @@ def random_schemes(n: int, known: bool, seed: int = 1) -> list[dict]:
         if value is not None:
             into[key] = value
 
-    def body(day):
-        kind = rng.choice([k for k in ref.KINDS if ref.existed(policy, k, day)])
+    def body(day, nation):
+        kind = rng.choice([k for k in ref.KINDS if ref.existed(policy, k, day, nation)])
         out = {"kind": kind}
         if kind == "ccg" and (known or rng.random() < 0.7):
             out["co_commissioning"] = rng.choice(ref.LEVELS)
@@ -98,20 +98,20 @@ def random_schemes(n: int, known: bool, seed: int = 1) -> list[dict]:
         out = {"id": "random", "title": "a random scheme", "jurisdiction": edition["jurisdiction"],
                "date": day, "change": change}
         maker = rng.choice(["body"] * 3 if known else ["body", "body", "body", "unknown", None])
-        put(out, "maker", body(day) if maker == "body" else maker)
+        put(out, "maker", body(day, edition["jurisdiction"]) if maker == "body" else maker)
         for name in ("requested_by", "parties"):
             if rng.random() < 0.5:
-                out[name] = [body(day) for _ in range(rng.randint(0, 2))]
+                out[name] = [body(day, edition["jurisdiction"]) for _ in range(rng.randint(0, 2))]
         if rng.random() < 0.8:
             out["decisions"] = []
             for _ in range(rng.randint(0, 3)):
-                decision = {"body": body(day)}
+                decision = {"body": body(day, edition["jurisdiction"])}
                 decision["status"] = rng.choice(["granted", "granted", "refused", "pending", "not_sought"]
                                                 + ([] if known else ["unknown"]))
                 decision["formality"] = rng.choice(["formal", "formal", "informal"] + ([] if known else ["unknown"]))
                 out["decisions"].append(decision)
         if rng.random() < 0.5:
-            out["objections"] = [{"body": body(day)} for _ in range(rng.randint(0, 2))]
+            out["objections"] = [{"body": body(day, edition["jurisdiction"])} for _ in range(rng.randint(0, 2))]
         if known or rng.random() < 0.7:
             begin = dt.date.fromisoformat(day) + dt.timedelta(days=rng.randint(-400, 400))
             out["effective_from"] = begin.isoformat()

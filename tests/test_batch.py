@@ -43,13 +43,19 @@ def test_table_has_a_row_for_every_file_in_argument_order(bad):
     assert "[scheme.bad_value]" in proc.stdout.split("3 schemes:")[1]  # its diagnostics, after the table
 
 
+def _line(path, start: str) -> int:
+    """The line of a file that starts with ``start``."""
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if line.startswith(start))
+
+
 def test_json_is_an_array_with_an_error_object_for_a_bad_file(bad):
     proc = run_vires("check", "--format", "json", NOT_VALID, bad, VALID)
     assert proc.returncode == EXIT_BAD_INPUT
     data = json.loads(proc.stdout)
     assert [item.get("verdict") for item in data] == ["ultra_vires", None, "valid"]
     assert data[1] == {"file": str(bad), "error": "bad_input", "diagnostics": [{
-        "code": "scheme.bad_value", "severity": "error", "file": str(bad), "line": 5, "column": 15,
+        "code": "scheme.bad_value", "severity": "error", "file": str(bad), "line": _line(bad, "jurisdiction:"),
+        "column": 15,
         "path": "jurisdiction", "message": "'englnd' is not an allowed value for jurisdiction",
         "hint": "did you mean 'england'?"}]}
 

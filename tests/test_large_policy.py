@@ -21,7 +21,7 @@ def _big_policy(tmp_path, count: int):
   - id: big.r{i}
     statement: Rule {i} of a large edition.
     basis: a test of size
-    sources: [a test]
+    sources: [nhs-act-2006-s3]
     when: {{field: consultations.local_weeks, eq: {1000 + i}}}
     effect: {{kind: risk}}
 """ for i in range(count))

@@ -103,8 +103,8 @@ def _extras(b) -> list[str]:
                        f"{md(p['verdict'].replace('_', ' '))}; {similarity_words(p['similarity'])}{differs}")
     if b.sources:  # the policy's own register: titles are text, an address a plain link
         out += ["", "## Sources", ""]
-        out += [f"- {md(s['title']) if not s['url'] else '[' + md(s['title']) + '](<' + s['url'] + '>)'}, "
-                f"{md(s['publisher'])}, {md(s['date'])} ({code(s['key'])})" for s in b.sources]
+        out += [f"- {md(s['title'])}, {md(s['publisher'])}, {md(s['date'])}"
+                + (f", <{s['url']}>" if s["url"] else "") + f" ({code(s['key'])})" for s in b.sources]
     return out
 
 

@@ -35,7 +35,7 @@ from .neutral import for_terminal, neutralised
 FONTS = Path(__file__).with_name("fonts")
 FONT = "dejavu"
 #: Body type sizes tried in turn, in points: the first that fits one page is used.
-SIZES = (9.0, 8.5, 8.0, 7.5)
+SIZES = (9.0, 8.5, 8.0, 7.5, 7.0)
 #: A4, and its margins, in millimetres.
 PAGE_W, MARGIN = 210.0, 10.0
 WIDTH = PAGE_W - 2 * MARGIN
@@ -404,6 +404,13 @@ def _layout(b, size: float, columns: bool = True) -> _Layout:
                   bool(b.precedents) and (lambda: _precedents(lay, b.precedents)))
     for note in b.notes:
         lay.para(note, size=size - 1, colour=MUTED)
+    if b.sources:  # every source cited above, as a reader can find it (issue 12)
+        parts = [("B", "Sources: ")]
+        for n, source in enumerate(b.sources):
+            where = f", {source['url']}" if source["url"] else ""
+            parts += [("", ("; " if n else "") + f"{source['title']}, {source['publisher']}, {source['date']}"),
+                      ("muted", f"{where} ({source['key']})")]
+        lay.para(parts, size=size - 1, colour=MUTED, after=0.2)
     pdf.ln(1)
     pdf.set_draw_color(*RULE)
     pdf.line(MARGIN, pdf.y, MARGIN + WIDTH, pdf.y)
