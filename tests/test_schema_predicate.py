@@ -25,8 +25,8 @@ ODD_VALUES = [None, True, False, 0, 1, 1.0, 1.5, -1, 4, 5, 100, 101, 520, "", "x
 def _documents(kind: str) -> list:
     if kind in ("scheme", "case"):
         paths = sorted(CASES.glob("*.yaml"))
-    elif kind == "policy":
-        paths = sorted((REPO / "policy").glob("*/*.yaml"))
+    elif kind == "policy":  # editions and shared files (the sources register has its own schema)
+        paths = sorted(p for p in (REPO / "policy").glob("*/*.yaml") if p.parent.name != "sources")
     else:
         paths = [REPO / "policy" / "negotiation.yaml"]
     return [load_yaml(p)[0].data for p in paths if p.exists()]

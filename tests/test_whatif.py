@@ -171,7 +171,7 @@ def test_bad_changes_are_located_errors_exit_2(args, words):
 
 def test_bad_value_points_at_the_line_in_the_scheme():
     proc = run_vires("whatif", LEEDS, "--set", "change.instrument=nonsense")
-    assert proc.stderr.startswith(f"{LEEDS}:18:")
+    assert proc.stderr.startswith(f"{LEEDS}:19:")
     assert "after --set change.instrument=nonsense" in proc.stderr
 
 
