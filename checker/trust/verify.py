@@ -321,6 +321,7 @@ def verify_policy(policy, edition_id=None, jobs=None):
     are verified in parallel processes, one checker each (``jobs``: default,
     one per CPU)."""
     import os
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
     editions = [e.id for e in policy.editions if edition_id in (None, e.id)]
@@ -329,9 +330,29 @@ def verify_policy(policy, edition_id=None, jobs=None):
         return [_verify_one(policy.directory, e) for e in editions]
     # the largest editions first, so that the processes finish together
     ordered = sorted(editions, key=lambda e: -len(policy.edition(e).powers) - len(policy.edition(e).rules))
-    with ProcessPoolExecutor(jobs, initializer=_quiet_on_interrupt) as pool:
-        done = dict(zip(ordered, pool.map(_verify_one, [policy.directory] * len(ordered), ordered)))
+    previous = threading.excepthook
+    threading.excepthook = _quiet_pool_manager(previous)
+    try:
+        with ProcessPoolExecutor(jobs, initializer=_quiet_on_interrupt) as pool:
+            done = dict(zip(ordered, pool.map(_verify_one, [policy.directory] * len(ordered), ordered)))
+    finally:  # (leaving the pool joined its manager thread)
+        threading.excepthook = previous
     return [done[e] for e in editions]
+
+
+def _quiet_pool_manager(previous):
+    """A thread exception hook that drops one error of Python 3.11's process
+    pool: after Ctrl-C the interrupted map cancels the waiting futures, the
+    workers exit (``_quiet_on_interrupt``), and the pool's manager thread then
+    tries to fail a future already cancelled and prints InvalidStateError's
+    traceback under 'vires: interrupted'. Anything else goes to ``previous``."""
+    from concurrent.futures import InvalidStateError
+
+    def hook(args):
+        if not isinstance(args.exc_value, InvalidStateError):
+            previous(args)
+
+    return hook
 
 
 def _quiet_on_interrupt() -> None:
