@@ -28,12 +28,6 @@ def worst_exit(codes) -> int:
     return min(codes, key=EXIT_ORDER.index, default=EXIT_VALID)
 
 
-def verdicts_exit(verdicts) -> int:
-    """The exit code for a set of verdicts: 1 if any is ultra vires, refused or
-    pending; else 4 if any is undetermined; else 0 (docs/policy-format.md)."""
-    return worst_exit(verdict_exit(v) for v in verdicts)
-
-
 class Format(str, Enum):
     """The output formats of check (and, but for table, of fix, precedents and whatif)."""
 

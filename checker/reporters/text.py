@@ -136,6 +136,14 @@ def _rests_on(result: Result) -> list[str]:
     return lines + [""]
 
 
+def _possible(heading: str, items) -> list[str]:
+    """Risks or routes that apply only for some answers to facts not given, with what to find out."""
+    if not items:
+        return []
+    return ["", style.heading(f"  {heading}")] + [
+        wrap(f"{p.finding.statement} (find out: {', '.join(p.ask)})", "  ? ", "    ") for p in items]
+
+
 def render_result(result: Result) -> str:
     """The text report of one result: the verdict first, then why, in plain words."""
     result = neutralised(result, for_terminal)
@@ -167,18 +175,12 @@ def render_result(result: Result) -> str:
         lines += ["", style.heading("  Risks")]
         for f in result.risks:
             lines += _finding(f, "!")
-    if result.possible_risks:
-        lines += ["", style.heading("  Risks that may apply, depending on facts not given")]
-        for p in result.possible_risks:
-            lines.append(wrap(f"{p.finding.statement} (find out: {', '.join(p.ask)})", "  ? ", "    "))
+    lines += _possible("Risks that may apply, depending on facts not given", result.possible_risks)
     if result.routes:
         lines += ["", style.heading("  Lawful routes instead")]
         for f in result.routes:
             lines += _finding(f, ">")
-    if result.possible_routes:
-        lines += ["", style.heading("  Routes that may apply, depending on facts not given")]
-        for p in result.possible_routes:
-            lines.append(wrap(f"{p.finding.statement} (find out: {', '.join(p.ask)})", "  ? ", "    "))
+    lines += _possible("Routes that may apply, depending on facts not given", result.possible_routes)
     if result.sources:
         lines += ["", style.heading("  Sources")]
         lines += [style.dim(textwrap.fill(f"{key}: {cite(key, result.sources)}", WIDTH, initial_indent="  - ",
