@@ -105,6 +105,25 @@ def test_without_a_sources_folder_lint_says_so_and_skips_the_text_check(tmp_path
     assert "000_missing.txt" in found[0].message
 
 
+def test_beside_the_shared_folder_alone_the_research_texts_are_a_note_not_an_error(tmp_path):
+    # CI's clean clone: ../shared/sources is there, ../research/sources is not.
+    # The texts only the absent folder could hold are said to be unchecked.
+    policy = tmp_path / "work" / "main" / "policy"
+    shutil.copytree(REPO / "policy", policy)
+    shared = tmp_path / "work" / "shared" / "sources"
+    shutil.copytree(sources_with(tmp_path), shared)
+    (shared / "pulse-covid-qof-protected-2020.txt").unlink()
+    report = lint_policy(policy)
+    assert report.diagnostics == []
+    assert any("1 of the register's text file names" in n and "research" in n for n in report.notes), report.notes
+    # with both folders there, the same missing text is an error at its line
+    research = tmp_path / "work" / "research" / "sources"
+    research.mkdir(parents=True)
+    found = lint_policy(policy).diagnostics
+    assert [(d.code, Path(d.file).name) for d in found] == [("lint.unknown_source", "england.yaml")]
+    assert "pulse-covid-qof-protected-2020.txt" in found[0].message
+
+
 def sources_with(tmp_path):
     """A folder holding a file of every text name the shipped register gives, but 000's."""
     import yaml
