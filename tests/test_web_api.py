@@ -168,3 +168,19 @@ def test_a_json_body_read_fast_is_checked_as_the_yaml_one_and_located_when_bad(w
 def test_json_the_fast_reader_refuses_goes_to_the_clis_loader(web, body, code):
     found = _diagnostics(web.post("/api/check", content=body, headers={"content-type": "application/json"}))
     assert found[0]["code"] == code
+
+
+def test_answers_are_the_json_modules_compact_bytes_for_every_library_case():
+    # orjson writes the answers (checker/web/api.py); they must be the bytes
+    # the json module's compact form gives, whatever the case's verdict.
+    from checker.evaluate.checker import checker_for
+    from checker.reporters.json_report import result_dict
+    from checker.web.api import json_answer
+
+    checker = checker_for()
+    for path in sorted(CASES.glob("*.yaml")):
+        data = result_dict(checker.check_scheme(checker.load(path)))
+        expected = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        assert json_answer(data).body == expected, path.name
+    # what orjson refuses (an integer beyond 64 bits) is written by the json module
+    assert json_answer({"n": 2 ** 70, "t": "é\u2028"}).body == '{"n":1180591620717411303424,"t":"é\u2028"}\n'.encode()

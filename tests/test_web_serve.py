@@ -42,6 +42,70 @@ def test_serve_listens_on_localhost_and_answers(tmp_path):
     assert url in server.stderr and f"sqlite:///{tmp_path}/v.db" in server.stderr
 
 
+def _children(pid: int) -> list[int]:
+    """The process ids whose parent is ``pid`` (from /proc)."""
+    import os
+
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def test_serve_with_workers_answers_from_each_with_the_policy_given(tmp_path):
+    import json
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    # a copy of the shipped policy with its own title for Leeds' edition: the workers must use the policy given
+    policy = tmp_path / "policy"
+    shutil.copytree(REPO / "policy", policy)
+    edition = policy / "editions" / "england-2015.yaml"
+    title = "England, April 2015 to June 2022 (primary care co-commissioning)"
+    assert title in edition.read_text()
+    edition.write_text(edition.read_text().replace(title, "England 2015, the copy given to the workers"))
+    port = free_port()
+    body = json.dumps(__import__("yaml").safe_load((REPO / "cases" / "leeds-2017.yaml").read_text()),
+                      default=str).encode()
+
+    def check(_):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/check", body,
+                                         {"content-type": "application/json"})
+        return json.loads(urllib.request.urlopen(request, timeout=30).read())
+
+    command = [str(VIRES), "serve", "--port", str(port), "--store", f"sqlite:///{tmp_path}/v.db",
+               "--policy", str(policy), "--workers", "2"]
+    with Server(command, port, timeout=120) as url:
+        assert "Start a new scheme" in urllib.request.urlopen(url).read().decode()
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(check, range(40)))
+        assert {(a["verdict"], a["edition_title"]) for a in answers} == {
+            ("ultra_vires", "England 2015, the copy given to the workers")}
+        assert len(_children(server_pid := _serve_pid(port))) >= 2, server_pid  # uvicorn's two workers
+        assert _listening_on(port) == {"127.0.0.1"}
+
+
+def _serve_pid(port: int) -> int:
+    """The process listening on ``port`` that started the workers (the one whose command line is `vires serve`)."""
+    import os
+
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                command = open(f"/proc/{entry}/cmdline").read().split("\0")
+            except OSError:
+                continue
+            if "serve" in command and "--workers" in command and str(port) in command:
+                return int(entry)
+    raise AssertionError("no vires serve process")
+
+
 def test_make_serve_opens_the_app(tmp_path):
     port = free_port()
     with Server(["make", "serve", f"PORT={port}"], port, env={"VIRES_STORE": f"sqlite:///{tmp_path}/v.db"},
@@ -59,8 +123,13 @@ def test_the_load_benchmark_smoke_run_prints_every_figure():
     ran = subprocess.run([sys.executable, str(REPO / "bench" / "serve_load.py"), "--smoke", "--clients", "8"],
                          cwd=REPO, capture_output=True, text=True, timeout=300)
     assert ran.returncode == 0, ran.stderr
-    for figure in (r"in process: checker\.check\s+[\d,]+ checks/s", r"served: requests/s\s+[\d,]+ requests/s",
-                   r"served: latency p50/p95/p99\s+[\d.]+ / [\d.]+ / [\d.]+ ms", r"served: errors\s+0$",
-                   r"ratio served / in process\s+\d+\.\d+"):
+    figures = [r"in process: checker\.check, before\s+[\d,]+ checks/s", r"in process: checker\.check, after\s+[\d,]+",
+               r"in process: checker\.check\s+[\d,]+ checks/s \(the mean"]
+    for workers in ("1", "2"):  # the server with one worker process, and with two
+        figures += [rf"{workers} worker\(s\): requests/s\s+[\d,]+ requests/s",
+                    rf"{workers} worker\(s\): latency p50/p95/p99\s+[\d.]+ / [\d.]+ / [\d.]+ ms",
+                    rf"{workers} worker\(s\): errors\s+0$",
+                    rf"{workers} worker\(s\): ratio served / in process\s+\d+\.\d+, p99 [\d.]+ ms"]
+    for figure in figures:
         assert re.search(figure, ran.stdout, re.M), f"missing {figure!r} in:\n{ran.stdout}"
     assert "bench/serve_load.py" in (REPO / "docs" / "performance.md").read_text()

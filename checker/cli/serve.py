@@ -26,6 +26,9 @@ def serve(
                                              "sqlite:///path/vires.db or postgresql://user@host/db (default: "
                                              "$VIRES_STORE, else vires.db in your data folder)."),
     policy: Optional[Path] = PolicyOption,
+    workers: int = typer.Option(1, "--workers", min=1, max=32,
+                                help="Processes answering requests. One is enough for a few people; give the "
+                                     "number of CPU cores for a server that many use at once."),
 ):
     """The web app: build a scheme in a form, check it, try what-ifs,
     download the briefing; and a JSON API.
@@ -36,7 +39,7 @@ def serve(
     try:
         import uvicorn
 
-        from ..web.app import create_app
+        from ..web.app import POLICY_VARIABLE, STORE_VARIABLE, create_app
         from ..web.store import default_url
     except ImportError as err:
         fail_input([Diagnostic("serve.not_installed", f"the web app's libraries are not installed ({err.name})",
@@ -52,4 +55,15 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"vires is running at http://{shown}:{port}/ (stop it with Ctrl-C)\n"
                f"drafts and the decision record: {url}", err=True)
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    # Each worker process builds its own app from the same store and policy
+    # (checker.web.app.app_from_environment); the app built above has already
+    # opened the store and created its tables, so the workers do not race to.
+    import os
+
+    os.environ[STORE_VARIABLE] = url
+    os.environ[POLICY_VARIABLE] = str(policy.resolve()) if policy else ""
+    uvicorn.run("checker.web.app:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level="warning")

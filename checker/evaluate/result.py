@@ -21,7 +21,7 @@ input always gives byte-identical output. Terms (docs/policy-format.md):
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .verdict import UNDETERMINED, VERDICTS
 
@@ -41,9 +41,8 @@ class Finding:
 
     def to_dict(self) -> dict:
         """The finding as plain data."""
-        out = asdict(self)
-        out["sources"] = list(self.sources)
-        return out
+        return {"rule": self.rule, "effect": self.effect, "statement": self.statement, "basis": self.basis,
+                "sources": list(self.sources)}
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,9 @@ class Approval:
 
     def to_dict(self) -> dict:
         """The approval as plain data (without a reason when none was given)."""
-        out = asdict(self)
-        if not self.reason:
-            del out["reason"]
+        out = {"body": self.body, "status": self.status, "rule": self.rule}
+        if self.reason:
+            out["reason"] = self.reason
         return out
 
 

@@ -126,8 +126,14 @@ def choices(path) -> list[tuple[str, str]]:
 
 def label(path, value) -> str:
     """The short label of a fixed value: 'Clinical commissioning group (CCG)'."""
-    text = dict(choices(path)).get(value, str(value))
-    return text.split(":", 1)[0]
+    text = _labels(tuple(path)).get(value)
+    return text if text is not None else str(value).split(":", 1)[0]
+
+
+@lru_cache(maxsize=None)
+def _labels(path: tuple) -> dict:
+    """The short label of each fixed value of a field (a result's JSON asks for about 25)."""
+    return {value: text.split(":", 1)[0] for value, text in choices(path)}
 
 
 def explanation(path, value) -> str:

@@ -10,6 +10,7 @@ that is a bug answers 500 with a plain sentence, never a stack trace.
 from __future__ import annotations
 
 import logging
+import os
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +25,9 @@ from .service import Service
 from .store import Store
 
 log = logging.getLogger("vires.web")
+#: How `vires serve --workers N` tells each worker process its store and policy folder.
+STORE_VARIABLE = "VIRES_SERVE_STORE"
+POLICY_VARIABLE = "VIRES_SERVE_POLICY"
 
 
 def create_app(store_url: str | None = None, policy_dir=None, store: Store | None = None) -> Guard:
@@ -63,3 +67,9 @@ def create_app(store_url: str | None = None, policy_dir=None, store: Store | Non
     guarded = Guard(app)
     guarded.service = service  # type: ignore[attr-defined]
     return guarded
+
+
+def app_from_environment() -> Guard:
+    """The web app of one worker process of `vires serve --workers N`, for the
+    store and policy folder that `serve` put in the environment."""
+    return create_app(os.environ[STORE_VARIABLE], os.environ.get(POLICY_VARIABLE) or None)
