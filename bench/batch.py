@@ -4,8 +4,11 @@ Writes N distinct seeded random schemes (``bench/distinct.py``'s, every fact
 given) as YAML files in a temporary folder, then runs `vires check` over one
 of them and over all N, in each output format, each in a fresh process, and
 prints the peak resident memory of each run (the child's own high-water mark,
-``VmHWM``, read just before it exits), the wall time, and the ratio of the
-peak over N files to the peak over one (goal: at most 1.5). The JSON output
+``VmHWM``, read just before it exits), the wall time, the ratio of the
+peak over N files to the peak over one (goal: at most 1.5), and what each
+file beyond the first tenth adds (flat memory: about nothing). Then the
+same over the folder itself (`vires check .`, no list of names on the
+command line), whose report must be the same bytes. The JSON output
 over N files must parse as one array of N objects.
 
 Public tools only: subprocess, resource, json.
@@ -87,17 +90,32 @@ def main() -> int:
         folder = Path(tmp)
         names = write_files(folder, counts["files"])
         line("files", f"{len(names):,} distinct schemes (every fact given), one a file")
+        run(folder, "json", names[:1])  # writes the policy cache entry, if it must, outside the figures
         for fmt in ("json", "text", "table"):
             one, one_s, _ = run(folder, fmt, names[:1])
+            tenth = names[:max(1, len(names) // 10)]
+            some, some_s, _ = run(folder, fmt, tenth)
             many, many_s, out = run(folder, fmt, names)
             line(f"{fmt}: peak memory, one file", f"{one / 1024:.1f} MiB ({one_s:.2f} s)")
+            line(f"{fmt}: peak memory, {len(tenth):,} files", f"{some / 1024:.1f} MiB ({some_s:.1f} s)")
             line(f"{fmt}: peak memory, {len(names):,} files", f"{many / 1024:.1f} MiB ({many_s:.1f} s, "
                  f"{len(out) / 1e6:.1f} MB written)")
             line(f"{fmt}: ratio, {len(names):,} files / one", f"{many / one:.2f}x  (goal at most 1.5x)")
+            whole, whole_s, whole_out = run(folder, fmt, ["."])
+            line(f"{fmt}: peak memory, the folder of {len(names):,}", f"{whole / 1024:.1f} MiB ({whole_s:.1f} s)")
+            line(f"{fmt}: ratio, the folder / one", f"{whole / one:.2f}x  (goal at most 1.5x)")
+            if whole_out != out:
+                raise SystemExit(f"{fmt}: the folder's report differs from the files'")
+            # flat: what each file beyond the first tenth adds (streamed, it should be nothing)
+            per_file = (many - some) * 1024 / max(1, len(names) - len(tenth))
+            line(f"{fmt}: growth from {len(tenth):,} to {len(names):,} files", f"{per_file:,.0f} bytes a file")
             if fmt == "json":
                 data = json.loads(out)
                 ok = isinstance(data, list) and len(data) == len(names)
                 line("json: one array of every file's result", "yes" if ok else f"NO ({type(data).__name__})")
+                editions = len({item.get("edition") for item in data if isinstance(item, dict)}) if ok else 0
+                line("json: editions the files fall in", f"{editions} (one file: 1; each compiled "
+                     "edition holds about 0.9 MB of durable's tables)")
     line("load average at the end", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 

@@ -126,3 +126,34 @@ def test_a_tiny_share_in_exponent_form_gets_its_verdict(tmp_path):
     """On main the engine crashed on 1e-05 (exit 3); the engine on durable's core takes it."""
     proc = run_vires("check", "--format", "table", _tiny_share(tmp_path))
     assert proc.returncode == EXIT_NOT_VALID and "ultra_vires" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_folder_stands_for_its_scheme_files_in_name_order(tmp_path, bad):
+    import shutil
+
+    folder = tmp_path / "schemes"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(NOT_VALID, folder / "b-leeds.yaml")
+    shutil.copy(VALID, folder / "a-somerset.yml")
+    shutil.copy(VALID, folder / "sub" / "not-read.yaml")  # subfolders are not read
+    shutil.copy(bad, folder / ".hidden.yaml")  # nor hidden files
+    (folder / "notes.txt").write_text("not a scheme")
+    by_folder = run_vires("check", "--format", "json", folder, VALID)
+    by_name = run_vires("check", "--format", "json", folder / "a-somerset.yml", folder / "b-leeds.yaml", VALID)
+    assert by_folder.returncode == by_name.returncode == EXIT_NOT_VALID
+    assert by_folder.stdout == by_name.stdout
+    assert [r["scheme"] for r in json.loads(by_folder.stdout)] == [
+        "somerset-2014-enhanced-service", "leeds-2017", "somerset-2014-enhanced-service"]
+
+
+def test_a_folder_without_scheme_files_is_bad_input_in_its_place(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    alone = run_vires("check", empty)
+    assert alone.returncode == EXIT_BAD_INPUT and alone.stdout == ""
+    assert "no .yaml or .yml file [input.no_schemes]" in alone.stderr and "hint:" in alone.stderr
+    beside = run_vires("check", "--format", "json", VALID, empty)
+    assert beside.returncode == EXIT_BAD_INPUT
+    items = json.loads(beside.stdout)
+    assert items[0]["verdict"] == "valid" and items[1]["error"] == "bad_input"
+    assert items[1]["diagnostics"][0]["code"] == "input.no_schemes"

@@ -79,8 +79,12 @@ BATCH_FIGURES = [
     r"^json: peak memory, [\d,]+ files\s+[\d.]+ MiB",
     r"^json: ratio, [\d,]+ files / one\s+\d+\.\d\dx",
     r"^json: one array of every file's result\s+yes",
+    r"^json: editions the files fall in\s+\d+ \(one file: 1",
+    r"^json: growth from [\d,]+ to [\d,]+ files\s+-?[\d,]+ bytes a file",
     r"^text: ratio, [\d,]+ files / one\s+\d+\.\d\dx",
     r"^table: ratio, [\d,]+ files / one\s+\d+\.\d\dx",
+    r"^json: ratio, the folder / one\s+\d+\.\d\dx",
+    r"^text: ratio, the folder / one\s+\d+\.\d\dx",
 ]
 
 

@@ -12,6 +12,12 @@ The report is written as the files are checked (the reporters'
 memory stays flat over thousands of files (bench/batch.py). Only the files
 that could not be checked before the first that could are held back, to
 know whether anything goes to standard output at all.
+
+A folder given stands for its ``.yaml`` and ``.yml`` files (not those of
+its subfolders, nor hidden ones), in name order, in its place: `vires check
+cases/` is `vires check cases/*.yaml` without the shell's list of names,
+which typer holds whole (about 600 bytes a name: 5.8 MB for 10,000 files).
+A folder with none is bad input (``input.no_schemes``).
 """
 from __future__ import annotations
 
@@ -37,7 +43,8 @@ app = command_app()
 
 @app.command()
 def check(
-    files: List[Path] = typer.Argument(..., help="Scheme or case files (YAML).", show_default=False),
+    files: List[Path] = typer.Argument(..., help="Scheme or case files (YAML), or folders of them.",
+                                       show_default=False),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or table."),
     policy: Optional[Path] = PolicyOption,
 ):
@@ -50,8 +57,8 @@ def check(
     unchecked: list[Unchecked] = []
 
     def entries():
-        for path in files:
-            entry = check_one(checker, path)
+        for path in scheme_files(files):
+            entry = check_one(checker, path) if isinstance(path, Path) else path
             codes.append(exit_of(entry))
             if isinstance(entry, Unchecked):
                 unchecked.append(entry)
@@ -96,6 +103,29 @@ def not_checked(unchecked, code: int):
             typer.echo(f"vires: internal error: {for_terminal(entry.message)}\nThis is a bug in vires, not in "
                        "your file. Set VIRES_DEBUG=1 to see the details, and please report it.", err=True)
     raise typer.Exit(code)
+
+
+def scheme_files(paths):
+    """Each path given, a folder's scheme files in its place (by name), or an
+    ``Unchecked`` for a folder that holds none; one folder's names at a time."""
+    from ..diagnostics import Diagnostic, Unchecked
+
+    for path in paths:
+        if not path.is_dir():
+            yield path
+            continue
+        try:
+            names = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith((".yaml", ".yml"))
+                           and not entry.name.startswith(".") and entry.is_file())
+        except OSError as err:
+            names, why = [], f"cannot read the folder: {err.strerror}"
+        else:
+            why = "this folder holds no .yaml or .yml file"
+        if not names:
+            yield Unchecked(str(path), "bad_input", (Diagnostic(
+                "input.no_schemes", why, str(path), hint="name scheme files, or a folder that holds them"),))
+        for name in names:
+            yield path / name
 
 
 def check_one(checker, path):

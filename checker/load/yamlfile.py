@@ -153,7 +153,7 @@ def _unreadable(file: str, err: OSError) -> Diagnostic:
 
 def _is_directory(file: str) -> Diagnostic:
     return Diagnostic("input.is_directory", "this is a folder, not a file", file,
-                      hint="name a .yaml file inside it")
+                      hint="name a .yaml file inside it (`vires check` also takes a folder)")
 
 
 def not_regular(file: str, mode: int) -> Diagnostic:

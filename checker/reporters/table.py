@@ -25,32 +25,38 @@ def render_results(results) -> str:
     return "".join(stream_results(results))
 
 
+#: The columns of the table.
+_HEADS = ("verdict", "scheme", "edition", "decided by")
+
+
 def stream_results(results) -> Iterator[str]:
     """The table of ``render_results``, written once every file is read (its
-    columns fit the widest cell): it keeps each file's row and, for a file
-    not checked, why; not the results."""
+    columns fit the widest cell): it keeps each file's row as one string
+    (its cells joined by NUL, which no cell holds once neutralised) and, for a
+    file not checked, why; not the results. Then it writes a line at a time."""
     from .text import render_unchecked
 
-    rows, errors, unchecked = [], [], []
+    rows: list[str] = []
+    errors = bytearray()
+    unchecked = []
+    widths = [len(h) for h in _HEADS[:3]]
+    counts: dict[str, int] = {}
     for r in results:
         r = neutralised(r, for_terminal)
-        rows.append(_row(r))
+        row = _row(r)
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row)]
+        counts[row[0]] = counts.get(row[0], 0) + 1
+        rows.append("\0".join(row))
         errors.append(hasattr(r, "error"))
         if hasattr(r, "error"):
             unchecked.append(render_unchecked(r).rstrip("\n"))
-    heads = ("verdict", "scheme", "edition", "decided by")
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
-              for i, h in enumerate(heads[:3])]
-    out = [style.heading("  ".join(h.ljust(w) for h, w in zip(heads, widths + [0])).rstrip())]
-    for error, row in zip(errors, rows):
+    yield style.heading("  ".join(h.ljust(w) for h, w in zip(_HEADS, widths + [0])).rstrip()) + "\n"
+    for error, joined in zip(errors, rows):
+        row = joined.split("\0")
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]), row[3]]
         cells[0] = style.error(cells[0]) if error else style.verdict(cells[0], row[0])
-        out.append("  ".join(cells))
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row[0]] = counts.get(row[0], 0) + 1
+        yield "  ".join(cells) + "\n"
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
-    out.append(f"{len(rows)} schemes: {summary}")
+    yield f"{len(rows)} schemes: {summary}\n"
     if unchecked:
-        out += [""] + unchecked
-    yield "\n".join(out) + "\n"
+        yield "\n" + "\n".join(unchecked) + "\n"
