@@ -8,7 +8,8 @@ import pytest
 
 from checker.evaluate.checker import checker_for
 from checker.explore.fix import find_fixes
-from checker.explore.whatif import apply_changes, change_from_dict, compare, yaml_text
+from checker.explore.whatif import apply_changes, change_from_dict, compare
+from checker.load.yamlfile import yaml_text
 from checker.reporters.fix import report_dict
 from checker.rules.policy import read_policy
 from conftest import CASES, REPO, policy_copy, run_vires

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Diagnostic, InputError, format_path
 from ..evaluate.result import Approval, Finding, PowerUse, Result
-from ..load.yamlfile import Document, parse_yaml
+from ..load.yamlfile import Document, parse_yaml, yaml_text
 from ..rules.conditions import fields_of
 from ..rules.facts import LISTS, act_facts, maker, targets
 
@@ -65,18 +65,6 @@ def shell_quote(text: str) -> str:
     if not any(c in text for c in '"$`\\!'):
         return f'"{text}"'
     return shlex.quote(text)
-
-
-def yaml_text(value) -> str:
-    """A value as one line of YAML, e.g. {body: {kind: lmc}, status: granted}."""
-    import yaml
-
-    if isinstance(value, str) and value.strip() == value and value:
-        doc, problems = parse_yaml(value)
-        if doc is not None and not problems and doc.data == value:  # plain text and dates need no quotes here
-            return value
-    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10_000)
-    return text.strip().removesuffix("...").strip()
 
 
 def change_from_dict(item: dict) -> Change:

@@ -10,8 +10,8 @@ and the reports all say the same thing.
 from __future__ import annotations
 
 from ..dates import MONTHS
-from ..explore.whatif import yaml_text
 from ..load.schema import UNKNOWN_WORD, body_label, find_node, label
+from ..load.yamlfile import yaml_text
 
 VERDICT_WORDS = {
     "ultra_vires": "ULTRA VIRES: beyond the powers of the body that would make it",

@@ -38,6 +38,7 @@ and is never an error. ``VIRES_NO_CACHE=1`` switches the cache off.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import json
 import os
@@ -82,12 +83,13 @@ def policy_key(directory: Path, files) -> str | None:
     then says why)."""
     digest = hashlib.sha256(f"{_MAGIC} {FORMAT}\0{sys.version}\0{directory}\0"
                             f"{display_path(directory)}\0".encode())
+    root = f"{directory}{os.sep}"
     for path in files:
         data = read_bytes(path)
         if data is None:
             return None
-        name = Path(path).relative_to(directory) if Path(path).is_relative_to(directory) else Path(path)
-        digest.update(f"{name.as_posix()}\0{len(data)}\0".encode() + data)
+        name = str(path).removeprefix(root).replace(os.sep, "/")  # relative to the folder when inside it
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
     digest.update(code_digest().encode())
     return digest.hexdigest()
 
@@ -96,8 +98,11 @@ def code_digest() -> str:
     """A SHA-256 of the content of the checker's code that reads and derives a policy."""
     digest = hashlib.sha256()
     for folder, pattern in CODE:
-        for path in sorted((_PACKAGE / folder).glob(pattern)):
-            digest.update(f"{path.relative_to(_PACKAGE).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+        where = os.path.join(_PACKAGE, folder)
+        for name in sorted(n for n in os.listdir(where) if fnmatch.fnmatchcase(n, pattern)):
+            with open(os.path.join(where, name), "rb") as handle:
+                data = handle.read()
+            digest.update(f"{folder}/{name}".lstrip("/").encode() + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 

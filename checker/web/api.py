@@ -15,7 +15,6 @@ import json
 from typing import Any
 
 import orjson
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 

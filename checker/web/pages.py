@@ -18,8 +18,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..diagnostics import InputError
-from ..explore.whatif import parse_option, yaml_text
+from ..explore.whatif import parse_option
 from ..load.schema import label
+from ..load.yamlfile import yaml_text
 from ..reporters import html as briefing_html
 from ..reporters import markdown as briefing_md
 from ..reporters.json_report import dumps
