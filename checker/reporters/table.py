@@ -52,9 +52,9 @@ def stream_results(results) -> Iterator[str]:
             unchecked.append(render_unchecked(r).rstrip("\n"))
     yield style.heading("  ".join(h.ljust(w) for h, w in zip(_HEADS, widths + [0])).rstrip()) + "\n"
     for error, joined in zip(errors, rows):
-        row = joined.split("\0")
-        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]), row[3]]
-        cells[0] = style.error(cells[0]) if error else style.verdict(cells[0], row[0])
+        verdict, scheme, edition, decided = joined.split("\0")
+        cells = [verdict.ljust(widths[0]), scheme.ljust(widths[1]), edition.ljust(widths[2]), decided]
+        cells[0] = style.error(cells[0]) if error else style.verdict(cells[0], verdict)
         yield "  ".join(cells) + "\n"
     summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
     yield f"{len(rows)} schemes: {summary}\n"
