@@ -43,7 +43,7 @@ app = command_app()
 
 @app.command()
 def check(
-    files: List[Path] = typer.Argument(..., help="Scheme or case files (YAML), or folders of them.",
+    files: List[str] = typer.Argument(..., help="Scheme or case files (YAML), or folders of them.",
                                        show_default=False),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json or table."),
     policy: Optional[Path] = PolicyOption,
@@ -110,7 +110,8 @@ def scheme_files(paths):
     ``Unchecked`` for a folder that holds none; one folder's names at a time."""
     from ..diagnostics import Diagnostic, Unchecked
 
-    for path in paths:
+    for given in paths:
+        path = Path(given)
         if not path.is_dir():
             yield path
             continue
