@@ -157,3 +157,28 @@ def test_a_folder_without_scheme_files_is_bad_input_in_its_place(tmp_path):
     items = json.loads(beside.stdout)
     assert items[0]["verdict"] == "valid" and items[1]["error"] == "bad_input"
     assert items[1]["diagnostics"][0]["code"] == "input.no_schemes"
+
+
+def test_a_name_in_a_folder_that_is_not_a_file_gets_its_diagnostic_there(tmp_path):
+    import os
+    import shutil
+
+    folder = tmp_path / "schemes"
+    folder.mkdir()
+    shutil.copy(VALID, folder / "a.yaml")
+    os.mkfifo(folder / "b.yaml")  # a named pipe: never read, never waited on
+    (folder / "c.yaml").symlink_to(tmp_path / "gone.yaml")  # a broken link
+    proc = run_vires("check", "--format", "json", folder)
+    assert proc.returncode == EXIT_BAD_INPUT
+    items = json.loads(proc.stdout)
+    assert [i.get("verdict") or i["diagnostics"][0]["code"] for i in items] == [
+        "valid", "input.not_regular", "input.not_found"]
+
+
+def test_an_empty_name_is_not_the_current_folder(tmp_path):
+    import shutil
+
+    shutil.copy(VALID, tmp_path / "a.yaml")
+    proc = run_vires("check", "", cwd=tmp_path)
+    assert proc.returncode == EXIT_BAD_INPUT and proc.stdout == ""
+    assert "[input.is_directory]" in proc.stderr

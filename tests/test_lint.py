@@ -116,6 +116,17 @@ def test_beside_the_shared_folder_alone_the_research_texts_are_a_note_not_an_err
     report = lint_policy(policy)
     assert report.diagnostics == []
     assert any("1 of the register's text file names" in n and "research" in n for n in report.notes), report.notes
+    # ... but a name one slip from a text that is there is a typo, and an error even so
+    (shared / "pulse-covid-qof-protected-2020.txt").write_text("text\n")
+    register = policy / "sources" / "england.yaml"
+    register.write_text(register.read_text().replace("text: pulse-covid-qof-protected-2020.txt",
+                                                     "text: pulse-covid-qof-protectd-2020.txt"))
+    typo = lint_policy(policy).diagnostics
+    assert [(d.code, Path(d.file).name) for d in typo] == [("lint.unknown_source", "england.yaml")]
+    assert "pulse-covid-qof-protected-2020.txt" in typo[0].hint
+    register.write_text(register.read_text().replace("text: pulse-covid-qof-protectd-2020.txt",
+                                                     "text: pulse-covid-qof-protected-2020.txt"))
+    (shared / "pulse-covid-qof-protected-2020.txt").unlink()
     # with both folders there, the same missing text is an error at its line
     research = tmp_path / "work" / "research" / "sources"
     research.mkdir(parents=True)

@@ -108,3 +108,16 @@ def test_data_that_is_not_plain_is_never_remembered():
 
     assert checker.memo.key_of({"date": datetime.date(2014, 1, 1)}) is None
     assert checker.memo.key_of({"id": Text("x")}) is None
+
+
+def test_the_labels_kept_do_not_grow_with_list_positions():
+    # label() keeps each field's labels once; a list item's position is not
+    # part of the field (the web app's scheme download asks by position).
+    from checker.load import schema
+
+    first = schema.label(("decisions", 0, "status"), "granted")
+    size = schema._labels.cache_info().currsize
+    for i in range(1, 200):
+        assert schema.label(("decisions", i, "status"), "granted") == first
+    assert schema._labels.cache_info().currsize == size
+    assert first == schema.label(("decisions", "*", "status"), "granted") == "Granted"

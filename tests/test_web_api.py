@@ -182,5 +182,17 @@ def test_answers_are_the_json_modules_compact_bytes_for_every_library_case():
         data = result_dict(checker.check_scheme(checker.load(path)))
         expected = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         assert json_answer(data).body == expected, path.name
-    # what orjson refuses (an integer beyond 64 bits) is written by the json module
-    assert json_answer({"n": 2 ** 70, "t": "é\u2028"}).body == '{"n":1180591620717411303424,"t":"é\u2028"}\n'.encode()
+    # what orjson refuses (an integer beyond 64 bits), and numbers the two write
+    # differently (exponents, small numbers written out), are the json module's
+    for data in ({"n": 2 ** 70, "t": "é\u2028"}, {"share": 0.00001}, {"v": 2.5e-08}, {"v": [1e16, -1.5e300, 0.0001]}):
+        expected = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        assert json_answer(data).body == expected, data
+
+
+def test_a_whatif_with_a_small_share_answers_as_the_cli_writes_it(web):
+    import yaml
+
+    body = {"scheme": yaml.safe_load(LEEDS), "changes": [{"op": "set", "path": "change.share_of_points",
+                                                         "value": 0.00002}]}
+    answer = web.post("/api/whatif", content=json.dumps(body, default=str), headers={"content-type": "application/json"})
+    assert answer.status_code == 200 and b"2e-05" in answer.content and b"0.00002" not in answer.content

@@ -91,6 +91,18 @@ def test_serve_with_workers_answers_from_each_with_the_policy_given(tmp_path):
         assert _listening_on(port) == {"127.0.0.1"}
 
 
+def test_a_worker_that_cannot_build_its_app_says_why_and_stops_with_uvicorns_code(tmp_path):
+    # the policy folder given to the workers is gone (edited away after serve started)
+    code = ("import os\nfrom checker.web import app\n"
+            f"os.environ[app.STORE_VARIABLE] = 'sqlite:///{tmp_path}/v.db'\n"
+            f"os.environ[app.POLICY_VARIABLE] = '{tmp_path}/no-such-policy'\n"
+            "app.app_from_environment()\n")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert ran.returncode == 3, ran.stderr  # uvicorn's STARTUP_FAILURE: its supervisor stops
+    assert "a worker could not start" in ran.stderr and "no editions/ folder" in ran.stderr
+    assert "Traceback" not in ran.stderr
+
+
 def _serve_pid(port: int) -> int:
     """The process listening on ``port`` that started the workers (the one whose command line is `vires serve`)."""
     import os

@@ -14,9 +14,12 @@ that could not be checked before the first that could are held back, to
 know whether anything goes to standard output at all.
 
 A folder given stands for its ``.yaml`` and ``.yml`` files (not those of
-its subfolders, nor hidden ones), in name order, in its place: `vires check
+its subfolders, nor hidden ones), in the code-point order of their names
+(not the shell's locale order), in its place; a name that is not a regular
+file (a named pipe, a broken link) gets its diagnostic there: `vires check
 cases/` is `vires check cases/*.yaml` without the shell's list of names,
-which typer holds whole (about 600 bytes a name: 5.8 MB for 10,000 files).
+which the interpreter and typer hold whole (about 400 bytes a name: 4 MB
+for 10,000 files; docs/performance.md).
 A folder with none is bad input (``input.no_schemes``).
 """
 from __future__ import annotations
@@ -112,12 +115,12 @@ def scheme_files(paths):
 
     for given in paths:
         path = Path(given)
-        if not path.is_dir():
+        if not given or not path.is_dir():  # ("" is not the current folder)
             yield path
             continue
         try:
             names = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith((".yaml", ".yml"))
-                           and not entry.name.startswith(".") and entry.is_file())
+                           and not entry.name.startswith(".") and not entry.is_dir())
         except OSError as err:
             names, why = [], f"cannot read the folder: {err.strerror}"
         else:

@@ -130,7 +130,7 @@ def choices(path) -> list[tuple[str, str]]:
 
 def label(path, value) -> str:
     """The short label of a fixed value: 'Clinical commissioning group (CCG)'."""
-    text = _labels(tuple(path)).get(value)
+    text = _labels(tuple("*" if _item(p) else p for p in path)).get(value)
     return text if text is not None else str(value).split(":", 1)[0]
 
 

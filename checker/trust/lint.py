@@ -10,6 +10,7 @@ finite fact space (``checker.explore.factspace``) with the real engine.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -94,11 +95,19 @@ def lint_policy(directory=None, sources=None) -> LintReport:
     if policy is not None and source_dirs and all(d.is_dir() for d in source_dirs) \
             and (root / "sources").is_dir():  # a folder that borrows the shipped register is not linted for it
         missing = _text_checks(policy.sources, source_dirs)
-        # A text missing from the folders found is an error only when no default
-        # folder is absent: in a clean clone beside ../shared alone, the texts of
-        # ../research cannot be checked, which is said, not reported as a defect.
-        own += [] if absent else missing
-        unchecked = missing if absent else []
+        # A text missing from the folders found is an error when no default
+        # folder is absent. In a clean clone beside ../shared alone, the texts of
+        # ../research cannot be checked, which is said, not reported as a
+        # defect; but a name one slip from a text that is there is a typo
+        # wherever the folders are, and stays an error.
+        if absent:
+            known = sorted({p.name for f in source_dirs for p in f.iterdir()})
+            typos = [d for d in missing  # a diagnostic's path is ("sources", key, "text")
+                     if difflib.get_close_matches(policy.sources[d.path[1]].text, known, n=1, cutoff=0.9)]
+            own += typos
+            unchecked = [d for d in missing if d not in typos]
+        else:
+            own += missing
     own += _period_checks([d for d in docs if Path(d.file).parent.name == "editions"])
     own += _left_out(docs)
     found = _merge(loaded, own)

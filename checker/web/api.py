@@ -12,6 +12,7 @@ never a stack trace. The answers are the JSON of the matching CLI command
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -44,16 +45,26 @@ _BAD: dict[int | str, dict[str, Any]] = {"422": {"description": "Bad input: the 
         "413": {"description": "The request is larger than the limit"}}
 
 
+#: Where orjson and the json module may write a float differently: an
+#: exponent (json 1e-05 and 1e+16, orjson 1e-5 and 1e16) or a small number
+#: orjson writes out (0.00001, which json writes 1e-05). A match inside a
+#: string only costs the json module's slower path.
+_FLOAT_FORMS = re.compile(rb"[0-9][eE]|0\.0000")
+
+
 def json_answer(data, status: int = 200) -> Response:
     """A JSON answer: the CLI's keys in the CLI's order, byte-stable, but
     compact (the json module writes indented JSON in pure Python, which cost
     a third of a check's time per answer). orjson writes it: the bytes of
     the json module's compact form (tests/test_web_api.py compares them),
     sixteen times faster; the json module writes what orjson refuses (an
-    integer beyond 64 bits)."""
+    integer beyond 64 bits) and any answer where the two may write a number
+    differently (``_FLOAT_FORMS``)."""
     try:
-        text = orjson.dumps(data) + b"\n"
+        text: bytes | None = orjson.dumps(data) + b"\n"
     except (orjson.JSONEncodeError, TypeError):
+        text = None
+    if text is None or _FLOAT_FORMS.search(text):
         text = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     return Response(text, status_code=status, media_type="application/json")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,6 +29,9 @@ log = logging.getLogger("vires.web")
 #: How `vires serve --workers N` tells each worker process its store and policy folder.
 STORE_VARIABLE = "VIRES_SERVE_STORE"
 POLICY_VARIABLE = "VIRES_SERVE_POLICY"
+#: uvicorn's exit code for a worker that failed to start: its supervisor then
+#: stops instead of starting the worker again and again.
+STARTUP_FAILURE = 3
 
 
 def create_app(store_url: str | None = None, policy_dir=None, store: Store | None = None) -> Guard:
@@ -72,4 +76,11 @@ def create_app(store_url: str | None = None, policy_dir=None, store: Store | Non
 def app_from_environment() -> Guard:
     """The web app of one worker process of `vires serve --workers N`, for the
     store and policy folder that `serve` put in the environment."""
-    return create_app(os.environ[STORE_VARIABLE], os.environ.get(POLICY_VARIABLE) or None)
+    try:
+        return create_app(os.environ[STORE_VARIABLE], os.environ.get(POLICY_VARIABLE) or None)
+    except Exception as err:  # the policy changed on disk, the store went away: say so, never a traceback
+        from ..diagnostics import InputError
+
+        why = "; ".join(d.message for d in err.diagnostics) if isinstance(err, InputError) else str(err)
+        print(f"vires serve: a worker could not start ({why}); stopping", file=sys.stderr, flush=True)
+        sys.exit(STARTUP_FAILURE)
