@@ -173,18 +173,23 @@ def test_json_the_fast_reader_refuses_goes_to_the_clis_loader(web, body, code):
 def test_answers_are_the_json_modules_compact_bytes_for_every_library_case():
     # orjson writes the answers (checker/web/api.py); they must be the bytes
     # the json module's compact form gives, whatever the case's verdict.
+    import orjson
+
     from checker.evaluate.checker import checker_for
     from checker.reporters.json_report import result_dict
-    from checker.web.api import json_answer
+    from checker.web.api import _FLOAT_FORMS, json_answer
 
     checker = checker_for()
     for path in sorted(CASES.glob("*.yaml")):
         data = result_dict(checker.check_scheme(checker.load(path)))
         expected = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         assert json_answer(data).body == expected, path.name
+        # ... and by orjson itself: no number in it sends the answer to the json module
+        assert not _FLOAT_FORMS.search(orjson.dumps(data)), path.name
     # what orjson refuses (an integer beyond 64 bits), and numbers the two write
     # differently (exponents, small numbers written out), are the json module's
-    for data in ({"n": 2 ** 70, "t": "é\u2028"}, {"share": 0.00001}, {"v": 2.5e-08}, {"v": [1e16, -1.5e300, 0.0001]}):
+    for data in ({"n": 2 ** 70, "t": "é\u2028"}, {"share": 0.00001}, {"v": 2.5e-08}, {"v": [1e16, -1.5e300, 0.0001]},
+                 [-0.00002, 9.99e-05], {"v": [1, 123456789012345678.0]}):
         expected = (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
         assert json_answer(data).body == expected, data
 

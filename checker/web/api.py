@@ -45,11 +45,13 @@ _BAD: dict[int | str, dict[str, Any]] = {"422": {"description": "Bad input: the 
         "413": {"description": "The request is larger than the limit"}}
 
 
-#: Where orjson and the json module may write a float differently: an
-#: exponent (json 1e-05 and 1e+16, orjson 1e-5 and 1e16) or a small number
-#: orjson writes out (0.00001, which json writes 1e-05). A match inside a
-#: string only costs the json module's slower path.
-_FLOAT_FORMS = re.compile(rb"[0-9][eE]|0\.0000")
+#: Where orjson and the json module may write a float differently: a number
+#: (a value, so right after ':', '[' or ',' in compact JSON) with an exponent
+#: (json 1e-05 and 1e+16, orjson 1e-5 and 1e16), or a small one orjson writes
+#: out (0.00001, which json writes 1e-05). Text that looks so inside a string
+#: only costs the json module's slower path; a source's file name such as
+#: 001_ce9c83d3975e7b2f.txt does not, as it follows a quote.
+_FLOAT_FORMS = re.compile(rb"[:,\[]-?[0-9]+(?:\.[0-9]+)?[eE]|[:,\[]-?0\.0000")
 
 
 def json_answer(data, status: int = 200) -> Response:
