@@ -89,25 +89,13 @@ def lint_policy(directory=None, sources=None) -> LintReport:
     docs = _documents(root)
     source_dirs, absent = find_sources(root, sources)
     own = []
-    unchecked = []
+    unchecked = 0
     for doc in docs:
         own += _rule_checks(doc)
     if policy is not None and source_dirs and all(d.is_dir() for d in source_dirs) \
             and (root / "sources").is_dir():  # a folder that borrows the shipped register is not linted for it
-        missing = _text_checks(policy.sources, source_dirs)
-        # A text missing from the folders found is an error when no default
-        # folder is absent. In a clean clone beside ../shared alone, the texts of
-        # ../research cannot be checked, which is said, not reported as a
-        # defect; but a name one slip from a text that is there is a typo
-        # wherever the folders are, and stays an error.
-        if absent:
-            known = sorted({p.name for f in source_dirs for p in f.iterdir()})
-            typos = [d for d in missing  # a diagnostic's path is ("sources", key, "text")
-                     if difflib.get_close_matches(policy.sources[d.path[1]].text, known, n=1, cutoff=0.9)]
-            own += typos
-            unchecked = [d for d in missing if d not in typos]
-        else:
-            own += missing
+        missing, unchecked = _text_checks(policy.sources, source_dirs, complete=not absent)
+        own += missing
     own += _period_checks([d for d in docs if Path(d.file).parent.name == "editions"])
     own += _left_out(docs)
     found = _merge(loaded, own)
@@ -115,7 +103,7 @@ def lint_policy(directory=None, sources=None) -> LintReport:
         report.notes.append("no sources folder found (looked for ../shared/sources and ../research/sources; "
                             "give --sources DIR): the register's text file names were not checked")
     if unchecked:
-        report.notes.append(f"{len(unchecked)} of the register's text file names are in none of the sources "
+        report.notes.append(f"{unchecked} of the register's text file names are in none of the sources "
                             f"folders found ({', '.join(display_path(d) for d in source_dirs)}) and were not "
                             f"checked, since {', '.join(display_path(d) for d in absent)} is absent; "
                             "give --sources DIR to check them")
@@ -156,16 +144,25 @@ def _conditions(power: dict, path: tuple):
                 yield part["when"], path + (group, j, "when")
 
 
-def _text_checks(register, folders) -> list[Diagnostic]:
-    """A diagnostic for each source of the register whose text none of the folders holds."""
+def _text_checks(register, folders, complete: bool = True) -> tuple[list[Diagnostic], int]:
+    """A diagnostic for each source of the register whose text none of the
+    folders holds, and how many such texts were not checked. Without
+    ``complete`` (a default folder is absent, as in a clean clone beside
+    ../shared alone), a missing text may be in the absent folder: it is
+    counted, not reported, unless its name is one slip from a text that is
+    there, which is a typo wherever the folders are."""
     known = sorted({p.name for f in folders for p in f.iterdir()})
-    out = []
+    out, unchecked = [], 0
     for source in register.values():
-        if source.text and source.text not in known:
-            out.append(Diagnostic("lint.unknown_source", f"the text '{source.text}' of source '{source.key}' "
-                                  f"is in none of the sources folders", source.file, source.line, 1,
-                                  ("sources", source.key, "text"), did_you_mean(source.text, known)))
-    return out
+        if not source.text or source.text in known:
+            continue
+        if not complete and not difflib.get_close_matches(source.text, known, n=1, cutoff=0.9):
+            unchecked += 1
+            continue
+        out.append(Diagnostic("lint.unknown_source", f"the text '{source.text}' of source '{source.key}' "
+                              f"is in none of the sources folders", source.file, source.line, 1,
+                              ("sources", source.key, "text"), did_you_mean(source.text, known)))
+    return out, unchecked
 
 
 def _rule_checks(doc) -> list[Diagnostic]:

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import PlainTextResponse, Response
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, InputError
 from ..reporters.json_report import dumps
 from . import api, pages
 from .security import Guard
@@ -79,8 +79,6 @@ def app_from_environment() -> Guard:
     try:
         return create_app(os.environ[STORE_VARIABLE], os.environ.get(POLICY_VARIABLE) or None)
     except Exception as err:  # the policy changed on disk, the store went away: say so, never a traceback
-        from ..diagnostics import InputError
-
         why = "; ".join(d.message for d in err.diagnostics) if isinstance(err, InputError) else str(err)
         print(f"vires serve: a worker could not start ({why}); stopping", file=sys.stderr, flush=True)
         sys.exit(STARTUP_FAILURE)
