@@ -182,3 +182,30 @@ def test_an_empty_name_is_not_the_current_folder(tmp_path):
     proc = run_vires("check", "", cwd=tmp_path)
     assert proc.returncode == EXIT_BAD_INPUT and proc.stdout == ""
     assert "[input.is_directory]" in proc.stderr
+
+
+def test_file_names_are_shown_as_pathlib_shows_them():
+    """`check` names files as text, not Path objects (checker/cli/check.py
+    says why); every name over a small alphabet is written as pathlib would."""
+    import itertools
+    from pathlib import PurePosixPath
+
+    from checker.cli.check import display_name
+
+    parts = ["/", ".", "..", "a", "b.yaml", "x y"]
+    names = ["".join(p) for n in range(1, 6) for p in itertools.product(parts, repeat=n)]
+    assert len(names) > 9000
+    for name in names:
+        assert display_name(name) == str(PurePosixPath(name)), name
+
+
+def test_a_folder_named_with_dots_and_slashes_names_its_files_as_pathlib_would(tmp_path):
+    import shutil
+
+    (tmp_path / "f").mkdir()
+    shutil.copy(VALID, tmp_path / "f" / "a.yaml")
+    for given, shown in (("f", "f/a.yaml"), ("./f/", "f/a.yaml"), ("f//.", "f/a.yaml")):
+        proc = run_vires("check", "--format", "json", given, cwd=tmp_path)
+        assert json.loads(proc.stdout)[0]["file"] == shown, given
+    proc = run_vires("check", "--format", "json", ".", cwd=tmp_path / "f")
+    assert json.loads(proc.stdout)[0]["file"] == "a.yaml"

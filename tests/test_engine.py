@@ -258,6 +258,42 @@ def test_the_session_holds_nothing_between_checks(engine):
             assert eng.core.get_facts(handle, eng._SID) == "[]"
 
 
+def test_with_live_sessions_only_the_rulesets_used_last_keep_a_session(library):
+    """``live_sessions = N`` (what `vires check` sets): the sessions of the
+    rulesets used longest ago are deleted, the truths are the same as an
+    engine keeping every session, and a deleted session is made again."""
+    acts = sorted(library.values(), key=lambda act: act[0])
+    editions = sorted({edition for edition, _, _ in acts})
+    assert len(editions) >= 6
+    with eng.RuleEngine(checker_for().policy) as every, eng.RuleEngine(checker_for().policy) as few:
+        few.live_sessions = 2
+        for _ in range(2):  # the second pass re-makes every session the first deleted
+            for edition, facts, _ in acts:
+                assert few.truths(edition, facts) == every.truths(edition, facts), edition
+        assert len(few._live) == 2 and every._live == {}
+        handles = [h for hs in few._created.values() for h in hs]
+        assert len(handles) > 2
+        alive = []
+        for handle in handles:
+            try:
+                eng.core.get_facts(handle, eng._SID)
+            except eng.core.error as err:
+                assert "302" in str(err) or "309" in str(err), err  # no such session
+            else:
+                alive.append(handle)
+        assert sorted(alive) == sorted(few._live)
+
+
+def test_the_memo_keeps_truths_as_one_byte_each(tmp_path):
+    with eng.RuleEngine(tiny_policy(tmp_path, RULES), memo_size=8) as engine:
+        facts = facts_of()
+        facts["consultations"]["lmc"] = UNKNOWN
+        truths = engine.truths("e", facts)
+        kept = list(engine.memo._answers.values())
+        assert len(kept) == 1 and isinstance(kept[0], bytes) and len(kept[0]) == len(truths)
+        assert engine.truths("e", facts) == truths and None in truths.values()
+
+
 def test_same_scheme_twice_is_not_mistaken_for_an_observed_fact(engine):
     assert fired(engine) == fired(engine)
 

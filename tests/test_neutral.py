@@ -126,3 +126,25 @@ def test_whatif_text_is_neutralised_too(tmp_path):
     path = scheme_with(tmp_path, f"Leeds {RETITLE}")
     proc = run_vires("whatif", path, "--set", f"title={json.dumps('T ' + CURSOR_UP)}")
     assert "\x1b" not in proc.stdout and "\\x1b]0;pwned" in proc.stdout
+
+
+def test_the_table_cleans_the_cells_it_shows_as_neutralising_the_result_would(tmp_path):
+    """The table cleans only the texts it shows (not the whole result); each
+    cell is what it was when the whole result was neutralised first, line
+    breaks at a text's end included (each text is cleaned before joining)."""
+    import dataclasses
+
+    from checker.reporters import table
+    from checker.reporters.neutral import for_terminal, neutralised
+
+    result = checker.check_file(str(CASES / "leeds-2017.yaml"))
+    hostile = dataclasses.replace(result, scheme=f"leeds{RETITLE}", edition=f"e{RTL}",
+                                  decided_by=[f"a{CURSOR_UP}\n", "b\n", f"c{RTL}"])
+    assert table._row(hostile) == table._row(neutralised(hostile, for_terminal))
+    assert table._row(hostile)[3] == "a\\x1b[2A, b, c\\u202e"
+    open_question = checker.check_file(str(CASES / "hypothetical-icb-scheme-opt-in-unstated-2026.yaml"))
+    assert open_question.undetermined is not None and not open_question.decided_by
+    asking = dataclasses.replace(open_question, undetermined=dataclasses.replace(
+        open_question.undetermined, ask=["x\n", f"y{RETITLE}"]))
+    assert table._row(asking) == table._row(neutralised(asking, for_terminal))
+    assert table._row(asking)[3] == "find out: x, y\\x1b]0;pwned\\x07"

@@ -42,6 +42,8 @@ from .common import (
 )
 
 app = command_app()
+#: How many of durable's sessions a batch keeps alive: 4 of up to 24 rulesets.
+LIVE_SESSIONS = 4
 
 
 @app.command()
@@ -56,12 +58,13 @@ def check(
     from ..evaluate.checker import checker_for
 
     checker = checker_for(policy)
+    checker.engine.live_sessions = LIVE_SESSIONS  # a batch's memory stays flat (rules/engine.py, "Memory")
     codes: list[int] = []
     unchecked: list[Unchecked] = []
 
     def entries():
         for path in scheme_files(files):
-            entry = check_one(checker, path) if isinstance(path, Path) else path
+            entry = path if isinstance(path, Unchecked) else check_one(checker, path)
             codes.append(exit_of(entry))
             if isinstance(entry, Unchecked):
                 unchecked.append(entry)
@@ -109,27 +112,52 @@ def not_checked(unchecked, code: int):
 
 
 def scheme_files(paths):
-    """Each path given, a folder's scheme files in its place (by name), or an
-    ``Unchecked`` for a folder that holds none; one folder's names at a time."""
+    """Each name given, a folder's scheme files in its place (by name), or an
+    ``Unchecked`` for a folder that holds none; one folder's names at a time.
+
+    Files are named as pathlib would print them (``./a.yaml`` is ``a.yaml``,
+    ``cases/`` is ``cases``: ``display_name``), but the names are made as
+    text, never ``Path`` objects: pathlib interns every part it parses, and
+    a name kept alive for the whole run (a folder's list, the command
+    line's) would stay in the interpreter's table of interned strings, about
+    100 bytes a name (docs/performance.md, batches). A folder's names are
+    kept as one NUL-separated text until each is reached (NUL cannot occur
+    in a file name)."""
     from ..diagnostics import Diagnostic, Unchecked
 
     for given in paths:
-        path = Path(given)
-        if not given or not path.is_dir():  # ("" is not the current folder)
-            yield path
+        if not given or not os.path.isdir(given):  # ("" is not the current folder)
+            yield display_name(given)
             continue
+        folder = display_name(given)
         try:
-            names = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith((".yaml", ".yml"))
-                           and not entry.name.startswith(".") and not entry.is_dir())
+            with os.scandir(given) as found:
+                names = sorted(entry.name for entry in found if entry.name.endswith((".yaml", ".yml"))
+                               and not entry.name.startswith(".") and not entry.is_dir())
         except OSError as err:
             names, why = [], f"cannot read the folder: {err.strerror}"
         else:
             why = "this folder holds no .yaml or .yml file"
         if not names:
-            yield Unchecked(str(path), "bad_input", (Diagnostic(
-                "input.no_schemes", why, str(path), hint="name scheme files, or a folder that holds them"),))
-        for name in names:
-            yield path / name
+            yield Unchecked(folder, "bad_input", (Diagnostic(
+                "input.no_schemes", why, folder, hint="name scheme files, or a folder that holds them"),))
+            continue
+        packed, names = "\0".join(names), None
+        prefix = "" if folder == "." else folder if folder.endswith("/") else folder + "/"
+        start = 0
+        while start <= len(packed):
+            end = packed.find("\0", start)
+            end = len(packed) if end < 0 else end
+            yield prefix + packed[start:end]
+            start = end + 1
+
+
+def display_name(given: str) -> str:
+    """A file or folder name as ``str(PurePosixPath(given))`` gives it, without
+    pathlib (``scheme_files`` says why): empty and ``.`` parts dropped, a
+    leading ``/`` kept (two kept as two, as POSIX allows), ``.`` for nothing."""
+    root = "//" if given.startswith("//") and not given.startswith("///") else "/" if given.startswith("/") else ""
+    return root + "/".join(part for part in given.split("/") if part and part != ".") or "."
 
 
 def check_one(checker, path):

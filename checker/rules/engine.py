@@ -66,9 +66,17 @@ rules fired. durable's traps, and what is done about each:
   shared by its sessions; its calls never release the GIL, but a check is a
   sequence of them on one session. One lock is held for each check's whole
   sequence and for every creation and deletion of a ruleset.
-- **Memory.** durable never frees a ruleset (about 650 KB each) unless told:
-  ``close()`` deletes the engine's rulesets, and so does garbage collection
-  of the engine.
+- **Memory.** durable never frees a ruleset (240 to 710 KB each, measured
+  with glibc's ``mallinfo2``) unless told: ``close()`` deletes the engine's
+  rulesets, and so does garbage collection of the engine. A ruleset's
+  session costs more (370 to 920 KB: fixed index tables for each rule).
+  An engine keeps every session unless told otherwise: with
+  ``live_sessions = N``, only the N rulesets used last keep theirs; the
+  others' sessions are deleted (after a completed check, as the warm-up
+  does) and made again on their next check, about 25 µs of CPU. `vires
+  check` sets 4, so that a batch over every edition holds 4 sessions, not
+  12 (docs/performance.md, batches); the server and the Python API, where
+  speed matters more, keep them all.
 """
 from __future__ import annotations
 
@@ -97,6 +105,9 @@ CORE_FUNCTIONS = ("create_ruleset", "assert_fact", "start_action_for_state",
 DURABLE_VERSION = "2.0.28"
 _SID, _FACT_ID, _WARM_SID = "v", "f", "w"
 _CREATE_TRIES = 3
+#: A truth as the memo keeps it (one byte), and back.
+_CODE = {False: 0, True: 1, None: 2}
+_TRUTH = (False, True, None)
 #: One lock for every call sequence into durable's core (module docstring, "Threads").
 _LOCK = threading.RLock()
 _ruleset_names = itertools.count()
@@ -129,6 +140,9 @@ class RuleEngine:
         self._forms: dict[tuple[str, str], _Form] = {}  # planned (pure Python)
         self._created: dict[tuple[str, str], list[int]] = {}  # their rulesets in durable
         self._handles: list[int] = []  # every ruleset this engine created and has not deleted
+        #: How many rulesets keep their session between checks; None: all (module docstring, "Memory").
+        self.live_sessions: int | None = None
+        self._live: dict[int, None] = {}  # with live_sessions: rulesets whose session is kept, last used last
         weakref.finalize(self, _delete_rulesets, self._handles)  # garbage collection deletes them too
 
     def truths(self, edition_id: str, facts: dict) -> dict[str, bool | None]:
@@ -140,9 +154,11 @@ class RuleEngine:
         key = key_of(edition_id, facts) if self.memo.size > 0 else None
         found = self.memo.get(key)
         if found is None:
-            found = self._evaluate(edition_id, facts)
-            self.memo.put(key, found)
-        return dict(zip(ids, found))
+            truths = self._evaluate(edition_id, facts)
+            if key is not None:  # kept as a byte a component: 92 bytes for 59, not 528 as a tuple
+                self.memo.put(key, bytes(map(_CODE.__getitem__, truths)))
+            return dict(zip(ids, truths))
+        return dict(zip(ids, map(_TRUTH.__getitem__, found)))
 
     def fired(self, edition_id: str, facts: dict) -> list[str]:
         """Ids of the components that are surely true, in policy order."""
@@ -153,6 +169,7 @@ class RuleEngine:
         a later check creates what it needs again."""
         with _LOCK:
             self._created.clear()
+            self._live.clear()
             _delete_rulesets(self._handles)
 
     def __enter__(self) -> RuleEngine:
@@ -196,11 +213,26 @@ class RuleEngine:
             if handles is None:
                 handles = self._created[key] = self._create_all(form.plan, "_".join(key))
             for handle, text in zip(handles, texts):
+                self._keep_session(handle)
                 found = _run(handle, text)
                 if SEEN not in found:  # each ruleset's own sentinel
                     raise EngineError("the engine did not see the facts (the sentinel rule did not fire)")
                 names.update(found)
         return _truths(form, names, len(self._components[edition_id]))
+
+    def _keep_session(self, handle: int) -> None:
+        """Mark the ruleset's session as used last; delete the session of the
+        ruleset used longest ago when more than ``live_sessions`` are kept
+        (the caller holds the lock; that session is idle: its check completed)."""
+        if self.live_sessions is None:
+            return
+        live = self._live
+        live.pop(handle, None)
+        live[handle] = None
+        while len(live) > max(1, self.live_sessions):
+            oldest = next(iter(live))
+            del live[oldest]
+            _forget_session(oldest, _SID)
 
     def _create_all(self, plan: EditionPlan, label: str) -> list[int]:
         """Create the plan's rulesets (the caller holds the lock); all or none."""
