@@ -257,15 +257,22 @@ def _end_classes(edition: Edition, data: dict, path: tuple) -> list[Filled]:
     return [Filled(path, (min(g),), tuple((v, v) for v in sorted(g))) for g in sorted(groups, key=min)]
 
 
-def resolve(edition: Edition, data: dict, evaluate: Callable[[dict], Truths],
-            lifespans: dict) -> Resolution:
-    """Every outcome of a scheme whose verdict depends on unknown facts."""
+def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], records: dict[str, dict],
+            evaluate: Callable[[dict], Truths], lifespans: dict) -> Resolution:
+    """Every outcome of a scheme whose verdict depends on unknown facts, given
+    its acts and their fact records (``acts_of``). ``evaluate`` gives the truth
+    of at least every component the verdict reads (``decisive_components``):
+    ``assess`` and ``split_path`` read no other."""
     ask: list[tuple] = []
     complete = [True]
+    root = (acts, records)
 
     def explore(scheme: dict, given: tuple) -> list[Leaf]:
-        records = scheme_facts(scheme)
-        acts = acts_of(scheme, evaluate, records)
+        if given:
+            records = scheme_facts(scheme)
+            acts = acts_of(scheme, evaluate, records)
+        else:  # the scheme itself, already evaluated
+            acts, records = root
         outcome = assess(edition, acts)
         if outcome is not None:
             return [Leaf(given, outcome)]

@@ -126,6 +126,7 @@ class RuleEngine:
         self._editions = {e.id: e for e in policy.editions}
         self._components: dict[str, tuple[str, ...]] = {}
         self._readers: dict[str, FactReader] = {}
+        self._grouped: dict[str, tuple] = {}  # Family's groups of components, by edition
         self._forms: dict[tuple[str, str], _Form] = {}  # planned (pure Python)
         self._created: dict[tuple[str, str], list[int]] = {}  # their rulesets in durable
         self._handles: list[int] = []  # every ruleset this engine created and has not deleted
@@ -143,6 +144,15 @@ class RuleEngine:
             found = self._evaluate(edition_id, facts)
             self.memo.put(key, found)
         return dict(zip(ids, found))
+
+    def family(self, edition_id: str, needed, known=()) -> Family:
+        """An evaluator of the components ``needed`` over a family of related
+        fact records (``Family``), knowing already the (facts, truths) pairs
+        ``known``."""
+        family = Family(self, edition_id, needed)
+        for facts, truths in known:
+            family.learn(facts, truths)
+        return family
 
     def fired(self, edition_id: str, facts: dict) -> list[str]:
         """Ids of the components that are surely true, in policy order."""
@@ -172,6 +182,22 @@ class RuleEngine:
             self._readers[edition_id] = FactReader.for_components(components)
             ids = self._components[edition_id] = tuple(c.id for c in components)
         return ids
+
+    def _groups(self, edition_id: str) -> tuple:
+        """The edition's components grouped by the fields they read: ((scalar
+        names, ((list name, item fields), ...), component indexes), ...)."""
+        groups = self._grouped.get(edition_id)
+        if groups is None:
+            self._ids(edition_id)
+            by_fields: dict[tuple, list[int]] = {}
+            for index, component in enumerate(self._editions[edition_id].components):
+                reader = FactReader.for_components([component])
+                fields = (tuple(name for name, _ in reader.scalars),
+                          tuple((lst, names) for lst, _, names in reader.lists))
+                by_fields.setdefault(fields, []).append(index)
+            groups = self._grouped[edition_id] = tuple(
+                (scalars, lists, tuple(indexes)) for (scalars, lists), indexes in by_fields.items())
+        return groups
 
     def _evaluate(self, edition_id: str, facts: dict) -> tuple:
         try:
@@ -213,6 +239,74 @@ class RuleEngine:
             raise
         self._handles.extend(created)
         return created
+
+
+class Family:
+    """The truths of some components of an edition (``needed``) over a family
+    of related fact records: a scheme's, and those ``checker.evaluate.unknowns``
+    fills in from it, which differ from it in a field or two.
+
+    A component's truth is a function of the values of the fields it reads
+    (its truth in the dual form, for values all known, is its truth in the
+    plain form; tests/test_differential.py holds both to the reference
+    evaluator). So the truths durable gave for one record are remembered
+    per group of components that read the same fields, keyed by those
+    fields' values; a record whose every needed group was seen with the
+    same values is answered from them without asking durable, and any other
+    goes to ``RuleEngine.truths``, whose answer is remembered too. Every
+    truth given was thus durable's for the same values. One family serves
+    one check: nothing of one scheme answers for another (the engine's memo
+    does that, by whole record). Not thread-safe; a check has its own."""
+
+    def __init__(self, engine: RuleEngine, edition_id: str, needed):
+        self._engine, self._edition = engine, edition_id
+        ids = engine._ids(edition_id)
+        self._ids = ids
+        self._reader = engine._readers[edition_id]
+        self._groups = engine._groups(edition_id)
+        wanted = set(needed)
+        self._needed = tuple(i for i, cid in enumerate(ids) if cid in wanted)  # policy order
+        self._needed_groups = tuple(g for g, (_, _, indexes) in enumerate(self._groups)
+                                    if any(ids[i] in wanted for i in indexes))
+        self._seen: list[dict] = [{} for _ in self._groups]  # per group: key of values -> truths
+
+    def __call__(self, facts: dict) -> dict[str, bool | None]:
+        """The truth of each needed component (only those, in policy order) for ``facts``."""
+        try:
+            values, items, _, _ = self._reader.read(facts)
+        except (KeyError, TypeError):
+            values = None  # RuleEngine.truths says what is wrong
+        if values is not None:
+            found: dict[int, bool | None] = {}
+            for g in self._needed_groups:
+                scalars, lists, indexes = self._groups[g]
+                truths = self._seen[g].get(_key(values, items, scalars, lists))
+                if truths is None:
+                    break
+                found.update(zip(indexes, truths))
+            else:
+                return {self._ids[i]: found[i] for i in self._needed}
+        truths = self._engine.truths(self._edition, facts)
+        self.learn(facts, truths)
+        return {self._ids[i]: truths[self._ids[i]] for i in self._needed}
+
+    def learn(self, facts: dict, truths: dict[str, bool | None]) -> None:
+        """Remember the truths of every component (``RuleEngine.truths``) for ``facts``."""
+        values, items, _, _ = self._reader.read(facts)
+        ids = self._ids
+        for (scalars, lists, indexes), seen in zip(self._groups, self._seen):
+            seen[_key(values, items, scalars, lists)] = tuple(truths[ids[i]] for i in indexes)
+
+
+def _key(values: dict, items: dict, scalars: tuple, lists: tuple) -> tuple:
+    """The values of a group's fields (``Family``): its scalars, and each of its
+    lists as the tuple of its items' fields. Values that compare equal are the
+    same to the engine: a field holds values of one type (the scheme schema and
+    ``checker.rules.facts.fields``), and 1 and 1.0 are the same number to durable."""
+    key = tuple([values[name] for name in scalars])
+    if lists:
+        key += tuple([tuple([tuple([item[f] for f in fields]) for item in items[lst]]) for lst, fields in lists])
+    return key
 
 
 def _truths(form: _Form, names: set[str], count: int) -> tuple:
