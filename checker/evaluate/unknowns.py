@@ -266,14 +266,24 @@ def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], record
     ask: list[tuple] = []
     complete = [True]
     root = (acts, records)
+    # Many schemes filled in on the way have the same truths (a fact that
+    # changes no component the verdict reads): each is assessed once. Below
+    # the root every act's truths hold the same components in the same order
+    # (``evaluate``'s), so the targets and truth values are the whole key.
+    outcomes: dict[tuple, Outcome | None] = {}
+    classes: dict[tuple, list[Filled]] = {}  # by path: the same for every scheme on the way
 
     def explore(scheme: dict, given: tuple) -> list[Leaf]:
         if given:
             records = scheme_facts(scheme)
             acts = acts_of(scheme, evaluate, records)
+            key = tuple((target, tuple(truths.values())) for target, truths in acts)
+            if key not in outcomes:
+                outcomes[key] = assess(edition, acts)
+            outcome = outcomes[key]
         else:  # the scheme itself, already evaluated
             acts, records = root
-        outcome = assess(edition, acts)
+            outcome = assess(edition, acts)
         if outcome is not None:
             return [Leaf(given, outcome)]
         path = split_path(edition, scheme, acts, records)
@@ -282,7 +292,9 @@ def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], record
         if path not in ask:
             ask.append(path)
         children: list[list[Leaf]] = []
-        for value in value_classes(edition, scheme, path, lifespans):
+        if path not in classes:
+            classes[path] = value_classes(edition, scheme, path, lifespans)
+        for value in classes[path]:
             if sum(len(c) for c in children) >= MAX_BRANCHES:
                 complete[0] = False
                 break

@@ -72,7 +72,9 @@ rules fired. durable's traps, and what is done about each:
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import threading
 import weakref
 
@@ -83,6 +85,7 @@ from .compile import (
     DUAL,
     PLAIN,
     SEEN,
+    SEP,
     EditionPlan,
     FactReader,
     dumps,
@@ -256,57 +259,74 @@ class Family:
     goes to ``RuleEngine.truths``, whose answer is remembered too. Every
     truth given was thus durable's for the same values. One family serves
     one check: nothing of one scheme answers for another (the engine's memo
-    does that, by whole record). Not thread-safe; a check has its own."""
+    does that, by whole record). Not thread-safe; a check has its own.
+
+    Values that compare equal are the same to the engine: a field holds
+    values of one type (the scheme schema, ``checker.rules.facts.fields``),
+    and 1 and 1.0 are the same number to durable."""
 
     def __init__(self, engine: RuleEngine, edition_id: str, needed):
         self._engine, self._edition = engine, edition_id
         ids = engine._ids(edition_id)
-        self._ids = ids
-        self._reader = engine._readers[edition_id]
-        self._groups = engine._groups(edition_id)
-        wanted = set(needed)
-        self._needed = tuple(i for i, cid in enumerate(ids) if cid in wanted)  # policy order
-        self._needed_groups = tuple(g for g, (_, _, indexes) in enumerate(self._groups)
-                                    if any(ids[i] in wanted for i in indexes))
-        self._seen: list[dict] = [{} for _ in self._groups]  # per group: key of values -> truths
+        groups = engine._groups(edition_id)
+        # what to read from a record, each once: the scalars one key deep, two keys
+        # deep, deeper (one comprehension each: this is most of a family's time),
+        # then the lists, each as the item fields read
+        paths = {tuple(name.split(SEP)) for scalars, _, _ in groups for name in scalars}
+        self._one = tuple(sorted(p[0] for p in paths if len(p) == 1))
+        self._two = tuple(sorted(p for p in paths if len(p) == 2))
+        self._deeper = tuple(sorted(p for p in paths if len(p) > 2))
+        self._lists = tuple(sorted({(tuple(lst.split(SEP)), fields) for _, lists, _ in groups
+                                    for lst, fields in lists}))
+        reads: dict[tuple, int] = {(p,): i for i, p in enumerate(
+            [(name,) for name in self._one] + list(self._two) + list(self._deeper))}
+        reads.update({lst: len(reads) + i for i, lst in enumerate(self._lists)})
+        self._wanted = set(needed)
+        # per group: its key (which of the values read), its components' ids, whether any is needed
+        self._groups = []
+        for scalars, lists, indexes in groups:
+            at = [reads[(tuple(n.split(SEP)),)] for n in scalars]
+            at += [reads[(tuple(lst.split(SEP)), fields)] for lst, fields in lists]
+            pick = operator.itemgetter(*at) if at else (lambda values: ())
+            self._groups.append((pick, tuple(ids[i] for i in indexes),
+                                 any(ids[i] in self._wanted for i in indexes)))
+        self._seen: list[dict] = [{} for _ in groups]  # per group: its key -> {needed id: truth}
 
     def __call__(self, facts: dict) -> dict[str, bool | None]:
-        """The truth of each needed component (only those, in policy order) for ``facts``."""
+        """The truth of each needed component for ``facts`` (only those, and in
+        the same order for every record of the family)."""
         try:
-            values, items, _, _ = self._reader.read(facts)
-        except (KeyError, TypeError):
+            values = self._read(facts)
+        except (KeyError, TypeError, IndexError):
             values = None  # RuleEngine.truths says what is wrong
         if values is not None:
-            found: dict[int, bool | None] = {}
-            for g in self._needed_groups:
-                scalars, lists, indexes = self._groups[g]
-                truths = self._seen[g].get(_key(values, items, scalars, lists))
-                if truths is None:
-                    break
-                found.update(zip(indexes, truths))
+            out: dict[str, bool | None] = {}
+            for (pick, _, needed), seen in zip(self._groups, self._seen):
+                if needed:
+                    found = seen.get(pick(values))
+                    if found is None:
+                        break
+                    out.update(found)
             else:
-                return {self._ids[i]: found[i] for i in self._needed}
-        truths = self._engine.truths(self._edition, facts)
-        self.learn(facts, truths)
-        return {self._ids[i]: truths[self._ids[i]] for i in self._needed}
+                return out
+        self.learn(facts, self._engine.truths(self._edition, facts))
+        return self(facts)
 
     def learn(self, facts: dict, truths: dict[str, bool | None]) -> None:
         """Remember the truths of every component (``RuleEngine.truths``) for ``facts``."""
-        values, items, _, _ = self._reader.read(facts)
-        ids = self._ids
-        for (scalars, lists, indexes), seen in zip(self._groups, self._seen):
-            seen[_key(values, items, scalars, lists)] = tuple(truths[ids[i]] for i in indexes)
+        values, wanted = self._read(facts), self._wanted
+        for (pick, ids, _), seen in zip(self._groups, self._seen):
+            seen[pick(values)] = {cid: truths[cid] for cid in ids if cid in wanted}
 
-
-def _key(values: dict, items: dict, scalars: tuple, lists: tuple) -> tuple:
-    """The values of a group's fields (``Family``): its scalars, and each of its
-    lists as the tuple of its items' fields. Values that compare equal are the
-    same to the engine: a field holds values of one type (the scheme schema and
-    ``checker.rules.facts.fields``), and 1 and 1.0 are the same number to durable."""
-    key = tuple([values[name] for name in scalars])
-    if lists:
-        key += tuple([tuple([tuple([item[f] for f in fields]) for item in items[lst]]) for lst, fields in lists])
-    return key
+    def _read(self, facts: dict) -> list:
+        """The value of each field the groups read: a scalar's value, a list's
+        items as tuples of the item fields read."""
+        values = [facts[a] for a in self._one]
+        values += [facts[a][b] for a, b in self._two]
+        values += [functools.reduce(operator.getitem, path, facts) for path in self._deeper]
+        values += [tuple([tuple([item[f] for f in fields]) for item in functools.reduce(operator.getitem, path, facts)])
+                   for path, fields in self._lists]
+        return values
 
 
 def _truths(form: _Form, names: set[str], count: int) -> tuple:
