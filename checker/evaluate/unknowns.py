@@ -90,8 +90,12 @@ def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
     decisive = set(decisive_components(edition))
     records = records or scheme_facts(data)
     counts: dict[tuple, int] = {}
+    sources: dict | None = None
     for target, truths in acts:
-        sources = unknown_sources(data, records[target])
+        if None not in truths.values():
+            continue  # nothing unknown in this act
+        # the same for every act: the acts' records differ in change.target alone, never unknown
+        sources = sources if sources is not None else unknown_sources(data, records[target])
         skip = unread(edition, truths)
         for cid, value in truths.items():
             if value is not None or cid not in decisive or cid in skip:

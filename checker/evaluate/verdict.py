@@ -83,8 +83,9 @@ def _holds(truths: Truths, component: str, absent: bool = True) -> bool:
 
 def _power_status(power: Power, t: Truths) -> tuple[str, tuple[str, ...], tuple, tuple, tuple] | None:
     """(status, reasons, needed, given, steps) of a candidate power, or None if it does not reach the act."""
-    if not all(_holds(t, f"{power.id}#{c}") for c in ("holder", "instrument", "target", "when")):
-        return None
+    for component in power.reach:  # holder, instrument, target, when
+        if not _holds(t, component):
+            return None
     made = _holds(t, f"{power.id}/made#granted")
     outside = [p.id for p in power.limits if not _holds(t, p.id)]
     outside += [p.id for p in power.steps if p.precondition and made and not _holds(t, p.id)]
@@ -167,9 +168,12 @@ def unread(edition: Edition, t: Truths) -> set[str]:
 
 def unknown_components(edition: Edition, acts: list[tuple[str, Truths]]) -> list[tuple[int, str]]:
     """The (act index, component id) pairs the verdict reads whose truth is unknown."""
-    decisive = decisive_components(edition)
+    decisive = None
     out = []
     for i, (_, t) in enumerate(acts):
+        if None not in t.values():  # no unknown truth at all (most acts): no need to look further
+            continue
+        decisive = decisive or decisive_components(edition)
         unknown = [c for c in decisive if t.get(c, True) is None]
         if unknown:  # which of them the verdict cannot read is worth working out only then
             skip = unread(edition, t)
