@@ -15,6 +15,12 @@ fact, yes and no; a fixed choice, each value in the schema's order (a maker,
 each kind of body that existed on the scheme's date); a number or a date,
 the ranges its edition's conditions distinguish, each filled in with its
 lowest member. Siblings with the same outcome are shown as one branch.
+
+A split checks many schemes that differ from each other in a fact or two;
+what each does not change is not redone: the engine is asked only for
+truths not yet seen for the same field values (``checker.rules.engine.Family``),
+each assignment of truths is assessed once, each path's value classes are
+found once (docs/performance.md, "The split").
 """
 from __future__ import annotations
 

@@ -21,7 +21,10 @@ unknown, use the edition's ``plain`` rulesets, else its ``dual`` ones (each
 compiled and created on first use); for each ruleset, assert the flat fact,
 start the first pending action, complete each in turn until none is left,
 collecting the rule names, and retract the fact. Truth is read from which
-rules fired. durable's traps, and what is done about each:
+rules fired. A ``Family`` (``RuleEngine.family``) serves the many related
+records of one check's split on unknown facts: it asks durable only for
+records with field values some component has not yet been evaluated on.
+durable's traps, and what is done about each:
 
 - **No Python actions.** A rule's pending action is only read: the messages
   of a count-1 rule are ``{"<rule name>": {"m": <the fact>}}``, so the name
