@@ -90,9 +90,12 @@ def _order(path: tuple) -> tuple:
 
 
 def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
-               records: dict[str, dict] | None = None) -> tuple | None:
-    """The scheme path to split on: read by the most unknown decisive components."""
-    conditions = {c.id: c.when for c in edition.components}
+               records: dict[str, dict] | None = None, reads: dict[str, set] | None = None) -> tuple | None:
+    """The scheme path to split on: read by the most unknown decisive components.
+    ``reads``: the fields each component reads, as far as found (filled in here;
+    ``resolve`` keeps one for all its splits)."""
+    reads = {} if reads is None else reads
+    conditions: dict | None = None
     decisive = set(decisive_components(edition))
     records = records or scheme_facts(data)
     counts: dict[tuple, int] = {}
@@ -106,8 +109,10 @@ def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
         for cid, value in truths.items():
             if value is not None or cid not in decisive or cid in skip:
                 continue
-            read = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(conditions[cid])}
-            for field in read:
+            if cid not in reads:
+                conditions = conditions or {c.id: c.when for c in edition.components}
+                reads[cid] = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(conditions[cid])}
+            for field in reads[cid]:
                 for path in sources.get(field, ()):
                     counts[path] = counts.get(path, 0) + 1
     if not counts:
@@ -282,6 +287,7 @@ def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], record
     # (``evaluate``'s), so the targets and truth values are the whole key.
     outcomes: dict[tuple, Outcome | None] = {}
     classes: dict[tuple, list[Filled]] = {}  # by path: the same for every scheme on the way
+    reads: dict[str, set] = {}  # split_path's fields read by each component
 
     def explore(scheme: dict, given: tuple) -> list[Leaf]:
         if given:
@@ -296,7 +302,7 @@ def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], record
             outcome = assess(edition, acts)
         if outcome is not None:
             return [Leaf(given, outcome)]
-        path = split_path(edition, scheme, acts, records)
+        path = split_path(edition, scheme, acts, records, reads)
         if path is None or len(given) > 24:
             raise RuntimeError("an unknown component reads no unknown fact")  # a bug, never a verdict
         if path not in ask:

@@ -80,6 +80,7 @@ import itertools
 import operator
 import threading
 import weakref
+from collections.abc import Callable
 
 import durable_rules_engine as core
 
@@ -270,30 +271,30 @@ class Family:
 
     def __init__(self, engine: RuleEngine, edition_id: str, needed):
         self._engine, self._edition = engine, edition_id
-        ids = engine._ids(edition_id)
-        groups = engine._groups(edition_id)
-        # what to read from a record, each once: the scalars one key deep, two keys
-        # deep, deeper (one comprehension each: this is most of a family's time),
-        # then the lists, each as the item fields read
-        paths = {tuple(name.split(SEP)) for scalars, _, _ in groups for name in scalars}
-        self._one = tuple(sorted(p[0] for p in paths if len(p) == 1))
-        self._two = tuple(sorted(p for p in paths if len(p) == 2))
-        self._deeper = tuple(sorted(p for p in paths if len(p) > 2))
+        ids, wanted = engine._ids(edition_id), set(needed)
+        # the groups with a needed component, each with the ids of those it has
+        groups = [(scalars, lists, mine) for scalars, lists, indexes in engine._groups(edition_id)
+                  for mine in [tuple(ids[i] for i in indexes if ids[i] in wanted)] if mine]
+        # what to read from a record, each field once, in one comprehension per
+        # depth (reading is most of the time a family takes): scalars one, two,
+        # three keys deep (more: none yet), then the lists with the item fields read
+        paths = sorted({tuple(name.split(SEP)) for scalars, _, _ in groups for name in scalars})
+        self._one = tuple(p[0] for p in paths if len(p) == 1)
+        self._two = tuple(p for p in paths if len(p) == 2)
+        self._three = tuple(p for p in paths if len(p) == 3)
+        self._deeper = tuple(p for p in paths if len(p) > 3)
         self._lists = tuple(sorted({(tuple(lst.split(SEP)), fields) for _, lists, _ in groups
                                     for lst, fields in lists}))
-        reads: dict[tuple, int] = {(p,): i for i, p in enumerate(
-            [(name,) for name in self._one] + list(self._two) + list(self._deeper))}
-        reads.update({lst: len(reads) + i for i, lst in enumerate(self._lists)})
-        self._wanted = set(needed)
-        # per group: its key (which of the values read), its components' ids, whether any is needed
-        self._groups = []
-        for scalars, lists, indexes in groups:
-            at = [reads[(tuple(n.split(SEP)),)] for n in scalars]
-            at += [reads[(tuple(lst.split(SEP)), fields)] for lst, fields in lists]
-            pick = operator.itemgetter(*at) if at else (lambda values: ())
-            self._groups.append((pick, tuple(ids[i] for i in indexes),
-                                 any(ids[i] in self._wanted for i in indexes)))
-        self._seen: list[dict] = [{} for _ in groups]  # per group: its key -> {needed id: truth}
+        order = [(name,) for name in self._one] + [*self._two, *self._three, *self._deeper]
+        at: dict[tuple, int] = {(path, None): i for i, path in enumerate(order)}
+        at.update({lst: len(at) + i for i, lst in enumerate(self._lists)})
+        # per group: its key (which of the values read), the needed ids it holds, what was seen
+        self._groups: list[tuple[Callable, tuple[str, ...], dict]] = []
+        for scalars, lists, mine in groups:
+            where = [at[(tuple(n.split(SEP)), None)] for n in scalars]
+            where += [at[(tuple(lst.split(SEP)), fields)] for lst, fields in lists]
+            pick = operator.itemgetter(*where) if where else (lambda values: ())
+            self._groups.append((pick, mine, {}))  # seen: key -> {needed id: truth}
 
     def __call__(self, facts: dict) -> dict[str, bool | None]:
         """The truth of each needed component for ``facts`` (only those, and in
@@ -304,28 +305,28 @@ class Family:
             values = None  # RuleEngine.truths says what is wrong
         if values is not None:
             out: dict[str, bool | None] = {}
-            for (pick, _, needed), seen in zip(self._groups, self._seen):
-                if needed:
-                    found = seen.get(pick(values))
-                    if found is None:
-                        break
-                    out.update(found)
+            for pick, _, seen in self._groups:
+                found = seen.get(pick(values))
+                if found is None:
+                    break
+                out.update(found)
             else:
                 return out
         self.learn(facts, self._engine.truths(self._edition, facts))
         return self(facts)
 
     def learn(self, facts: dict, truths: dict[str, bool | None]) -> None:
-        """Remember the truths of every component (``RuleEngine.truths``) for ``facts``."""
-        values, wanted = self._read(facts), self._wanted
-        for (pick, ids, _), seen in zip(self._groups, self._seen):
-            seen[pick(values)] = {cid: truths[cid] for cid in ids if cid in wanted}
+        """Remember the truths of every needed component (``RuleEngine.truths``) for ``facts``."""
+        values = self._read(facts)
+        for pick, mine, seen in self._groups:
+            seen[pick(values)] = {cid: truths[cid] for cid in mine}
 
     def _read(self, facts: dict) -> list:
         """The value of each field the groups read: a scalar's value, a list's
         items as tuples of the item fields read."""
         values = [facts[a] for a in self._one]
         values += [facts[a][b] for a, b in self._two]
+        values += [facts[a][b][c] for a, b, c in self._three]
         values += [functools.reduce(operator.getitem, path, facts) for path in self._deeper]
         values += [tuple([tuple([item[f] for f in fields]) for item in functools.reduce(operator.getitem, path, facts)])
                    for path, fields in self._lists]
