@@ -308,13 +308,15 @@ def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], record
         if path not in ask:
             ask.append(path)
         children: list[list[Leaf]] = []
+        listed = 0  # branches in children
         if path not in classes:
             classes[path] = value_classes(edition, scheme, path, lifespans)
         for value in classes[path]:
-            if sum(len(c) for c in children) >= MAX_BRANCHES:
+            if listed >= MAX_BRANCHES:
                 complete[0] = False
                 break
             children.append(explore(fill(scheme, path, value.values[0]), given + (value,)))
+            listed += len(children[-1])
         return _merge(children)
 
     branches = explore(data, ())
@@ -324,18 +326,21 @@ def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], record
 def _merge(children: list[list[Leaf]]) -> list[Leaf]:
     """Siblings that are single branches with the same outcome become one branch."""
     out: list[Leaf] = []
+    kinds: list[tuple] = []  # the essence of each branch of out, worked out once
     for branches in children:
         if len(branches) == 1:
             leaf = branches[0]
-            twin = next((i for i, b in enumerate(out) if essence(b.outcome) == essence(leaf.outcome)
+            kind = essence(leaf.outcome)
+            twin = next((i for i, b in enumerate(out) if kinds[i] == kind
                          and b.given[:-1] == leaf.given[:-1] and b.given and leaf.given
                          and b.given[-1].path == leaf.given[-1].path), None)
-            if twin is not None:
+            if twin is not None:  # the merged branch keeps its essence
                 last, new = out[twin].given[-1], leaf.given[-1]
                 merged = Filled(last.path, last.values + new.values, last.ranges + new.ranges)
                 out[twin] = Leaf(out[twin].given[:-1] + (merged,), leaf.outcome)
                 continue
         out.extend(branches)
+        kinds.extend(essence(b.outcome) for b in branches)
     if len(out) == 1 and out[0].given:  # every value gave the same outcome: the fact does not matter
         return [Leaf(out[0].given[:-1], out[0].outcome)]
     return out
