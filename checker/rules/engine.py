@@ -312,14 +312,17 @@ class Family:
                 out.update(found)
             else:
                 return out
-        self.learn(facts, self._engine.truths(self._edition, facts))
-        return self(facts)
+        return self.learn(facts, self._engine.truths(self._edition, facts))
 
-    def learn(self, facts: dict, truths: dict[str, bool | None]) -> None:
-        """Remember the truths of every needed component (``RuleEngine.truths``) for ``facts``."""
+    def learn(self, facts: dict, truths: dict[str, bool | None]) -> dict[str, bool | None]:
+        """Remember the truths of every needed component (``RuleEngine.truths``)
+        for ``facts``; they are returned as a call would give them."""
         values = self._read(facts)
+        out: dict[str, bool | None] = {}
         for pick, mine, seen in self._groups:
-            seen[pick(values)] = {cid: truths[cid] for cid in mine}
+            found = seen[pick(values)] = {cid: truths[cid] for cid in mine}
+            out.update(found)
+        return out
 
     def _read(self, facts: dict) -> list:
         """The value of each field the groups read: a scalar's value, a list's
