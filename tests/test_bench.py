@@ -1,5 +1,5 @@
-"""`bench/run.py --smoke` and `bench/engine.py --smoke` run and print every
-figure docs/performance.md explains. Figures are not asserted against targets: timings belong to the
+"""`bench/run.py --smoke` and `bench/engine.py --smoke` (and the others, on
+small counts) run and print every figure docs/performance.md explains. Figures are not asserted against targets: timings belong to the
 benchmark, not to unit tests on a shared machine."""
 from __future__ import annotations
 
@@ -92,3 +92,27 @@ BATCH_FIGURES = [
 def test_benchmark_prints_every_figure_and_is_documented(script, figures):
     smoke_run_prints(script, figures)
     assert f"bench/{script} --smoke" in (REPO / "docs" / "performance.md").read_text()
+
+
+def run_bench(*args: str) -> str:
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / args[0]), *args[1:]], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_same_output_prints_one_hash_and_the_same_one_twice():
+    line = r"^(\d+) results \(\d+ cases, 3 schemes a set\), \d+ undetermined: sha256 [0-9a-f]{64}$"
+    first = run_bench("same_output.py", "--schemes", "3")
+    assert re.search(line, first, re.MULTILINE), first
+    assert run_bench("same_output.py", "--schemes", "3") == first
+    assert "bench/same_output.py" in (REPO / "docs" / "performance.md").read_text()
+
+
+def test_compare_trees_prints_both_trees_figures():
+    out = run_bench("compare_trees.py", "HEAD", "--schemes", "60", "--rounds", "1")
+    figures = r"\n  [\d,]+ \([\d,]+ to [\d,]+\) checks/s; latency p50 [\d,]+ .*us, p99 [\d,]+ .*us; CPU p99 [\d,]+"
+    assert re.search(r"^this tree \(.+\):" + figures, out, re.MULTILINE), out
+    assert re.search(r"^HEAD:" + figures, out, re.MULTILINE), out
+    assert re.search(r"^load average at the end \d", out, re.MULTILINE), out
+    assert "bench/compare_trees.py" in (REPO / "docs" / "performance.md").read_text()

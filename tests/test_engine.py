@@ -174,6 +174,46 @@ def test_the_memo_remembers_truths_and_gives_a_fresh_dict_each_time(tmp_path, mo
         assert len(calls) == 2
 
 
+def test_a_family_answers_a_record_from_truths_seen_group_by_group_and_asks_durable_for_the_rest(engine, monkeypatch):
+    """engine.Family: a record whose every needed group of components was seen
+    with the same field values (here in two different records) is answered
+    without a durable run, with durable's truths; a new value is asked."""
+    calls = []
+    real = eng._run
+    monkeypatch.setattr(eng, "_run", lambda *a: calls.append(1) or real(*a))
+    needed = ["t.not-lmc", "t.share", "t.some-refused"]
+    family = engine.family("e", needed)
+
+    def record(lmc, share, status):
+        facts = facts_of(consultations={"lmc": lmc}, decisions=[{"body": {"kind": "gpc"}, "status": status}])
+        facts["change"]["share_of_points"] = share
+        return facts
+
+    def expected(facts):
+        truths = engine.truths("e", facts)
+        return {cid: truths[cid] for cid in needed}
+
+    seen = [record(True, 0, "refused"), record(UNKNOWN, 50, UNKNOWN)]
+    for facts in seen:
+        assert family(facts) == expected(facts)
+    assert len(calls) == 2 * 2  # each record once by the family, once by expected()
+    mixed = record(UNKNOWN, 0, "refused")  # lmc as in the second record, the rest as in the first
+    calls.clear()
+    got = family(mixed)
+    assert calls == [] and got == expected(mixed) and set(got) == set(needed)
+    assert got["t.not-lmc"] is None and got["t.share"] is False and got["t.some-refused"] is True
+    calls.clear()
+    new = record(False, 0, "refused")  # lmc false was never seen
+    assert family(new) == expected(new) and len(calls) == 2
+
+
+def test_a_family_knows_the_truths_it_is_given(engine, monkeypatch):
+    facts = facts_of()
+    family = engine.family("e", ["t.late"], [(facts, engine.truths("e", facts))])
+    monkeypatch.setattr(eng, "_run", lambda *a: pytest.fail("durable was asked again"))
+    assert family(facts_of()) == {"t.late": True}
+
+
 # -- every case of the library: the engine against the reference's Kleene truth ---
 
 REFERENCE = ref.load_policy(REPO / "policy")

@@ -14,7 +14,7 @@ from ..rules.policy import Policy, load_policy
 from .explain import determined, undetermined
 from .result import Result
 from .unknowns import acts_of, resolve
-from .verdict import assess
+from .verdict import assess, decisive_components
 
 
 class Checker:
@@ -51,7 +51,11 @@ class Checker:
         if outcome is not None:
             result = determined(edition, scheme.data, acts, outcome, records)
         else:
-            resolution = resolve(edition, scheme.data, evaluate, self.policy.lifespans)
+            # each scheme filled in on the way differs in a fact or two: a Family asks
+            # durable again only for truths it has not seen for the same values
+            family = self.engine.family(edition.id, decisive_components(edition),
+                                        [(records[target], truths) for target, truths in acts])
+            resolution = resolve(edition, scheme.data, acts, records, family, self.policy.lifespans)
             only = resolution.branches[0] if len(resolution.branches) == 1 else None
             if only is not None and not only.given and resolution.complete:
                 # every value of every fact split on gave one outcome: it does not depend on them

@@ -15,6 +15,12 @@ fact, yes and no; a fixed choice, each value in the schema's order (a maker,
 each kind of body that existed on the scheme's date); a number or a date,
 the ranges its edition's conditions distinguish, each filled in with its
 lowest member. Siblings with the same outcome are shown as one branch.
+
+A split checks many schemes that differ from each other in a fact or two;
+what each does not change is not redone: the engine is asked only for
+truths not yet seen for the same field values (``checker.rules.engine.Family``),
+each assignment of truths is assessed once, each path's value classes are
+found once (docs/performance.md, "The split").
 """
 from __future__ import annotations
 
@@ -84,20 +90,29 @@ def _order(path: tuple) -> tuple:
 
 
 def split_path(edition: Edition, data: dict, acts: list[tuple[str, Truths]],
-               records: dict[str, dict] | None = None) -> tuple | None:
-    """The scheme path to split on: read by the most unknown decisive components."""
-    conditions = {c.id: c.when for c in edition.components}
+               records: dict[str, dict] | None = None, reads: dict[str, set] | None = None) -> tuple | None:
+    """The scheme path to split on: read by the most unknown decisive components.
+    ``reads``: the fields each component reads, as far as found (filled in here;
+    ``resolve`` keeps one for all its splits)."""
+    reads = {} if reads is None else reads
+    conditions: dict | None = None
     decisive = set(decisive_components(edition))
     records = records or scheme_facts(data)
     counts: dict[tuple, int] = {}
+    sources: dict | None = None
     for target, truths in acts:
-        sources = unknown_sources(data, records[target])
+        if None not in truths.values():
+            continue  # nothing unknown in this act
+        # the same for every act: the acts' records differ in change.target alone, never unknown
+        sources = sources if sources is not None else unknown_sources(data, records[target])
         skip = unread(edition, truths)
         for cid, value in truths.items():
             if value is not None or cid not in decisive or cid in skip:
                 continue
-            read = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(conditions[cid])}
-            for field in read:
+            if cid not in reads:
+                conditions = conditions or {c.id: c.when for c in edition.components}
+                reads[cid] = {f"{lst}.{f}" if lst else f for lst, f, _, _ in atoms(conditions[cid])}
+            for field in reads[cid]:
                 for path in sources.get(field, ()):
                     counts[path] = counts.get(path, 0) + 1
     if not counts:
@@ -257,29 +272,51 @@ def _end_classes(edition: Edition, data: dict, path: tuple) -> list[Filled]:
     return [Filled(path, (min(g),), tuple((v, v) for v in sorted(g))) for g in sorted(groups, key=min)]
 
 
-def resolve(edition: Edition, data: dict, evaluate: Callable[[dict], Truths],
-            lifespans: dict) -> Resolution:
-    """Every outcome of a scheme whose verdict depends on unknown facts."""
+def resolve(edition: Edition, data: dict, acts: list[tuple[str, Truths]], records: dict[str, dict],
+            evaluate: Callable[[dict], Truths], lifespans: dict) -> Resolution:
+    """Every outcome of a scheme whose verdict depends on unknown facts, given
+    its acts and their fact records (``acts_of``). ``evaluate`` gives the truth
+    of at least every component the verdict reads (``decisive_components``):
+    ``assess`` and ``split_path`` read no other."""
     ask: list[tuple] = []
     complete = [True]
+    root = (acts, records)
+    # Many schemes filled in on the way have the same truths (a fact that
+    # changes no component the verdict reads): each is assessed once. Below
+    # the root every act's truths hold the same components in the same order
+    # (``evaluate``'s), so the targets and truth values are the whole key.
+    outcomes: dict[tuple, Outcome | None] = {}
+    classes: dict[tuple, list[Filled]] = {}  # by path: the same for every scheme on the way
+    reads: dict[str, set] = {}  # split_path's fields read by each component
 
     def explore(scheme: dict, given: tuple) -> list[Leaf]:
-        records = scheme_facts(scheme)
-        acts = acts_of(scheme, evaluate, records)
-        outcome = assess(edition, acts)
+        if given:
+            records = scheme_facts(scheme)
+            acts = acts_of(scheme, evaluate, records)
+            key = tuple((target, tuple(truths.values())) for target, truths in acts)
+            if key not in outcomes:
+                outcomes[key] = assess(edition, acts)
+            outcome = outcomes[key]
+        else:  # the scheme itself, already evaluated
+            acts, records = root
+            outcome = assess(edition, acts)
         if outcome is not None:
             return [Leaf(given, outcome)]
-        path = split_path(edition, scheme, acts, records)
+        path = split_path(edition, scheme, acts, records, reads)
         if path is None or len(given) > 24:
             raise RuntimeError("an unknown component reads no unknown fact")  # a bug, never a verdict
         if path not in ask:
             ask.append(path)
         children: list[list[Leaf]] = []
-        for value in value_classes(edition, scheme, path, lifespans):
-            if sum(len(c) for c in children) >= MAX_BRANCHES:
+        listed = 0  # branches in children
+        if path not in classes:
+            classes[path] = value_classes(edition, scheme, path, lifespans)
+        for value in classes[path]:
+            if listed >= MAX_BRANCHES:
                 complete[0] = False
                 break
             children.append(explore(fill(scheme, path, value.values[0]), given + (value,)))
+            listed += len(children[-1])
         return _merge(children)
 
     branches = explore(data, ())
@@ -289,18 +326,21 @@ def resolve(edition: Edition, data: dict, evaluate: Callable[[dict], Truths],
 def _merge(children: list[list[Leaf]]) -> list[Leaf]:
     """Siblings that are single branches with the same outcome become one branch."""
     out: list[Leaf] = []
+    kinds: list[tuple] = []  # the essence of each branch of out, worked out once
     for branches in children:
         if len(branches) == 1:
             leaf = branches[0]
-            twin = next((i for i, b in enumerate(out) if essence(b.outcome) == essence(leaf.outcome)
+            kind = essence(leaf.outcome)
+            twin = next((i for i, b in enumerate(out) if kinds[i] == kind
                          and b.given[:-1] == leaf.given[:-1] and b.given and leaf.given
                          and b.given[-1].path == leaf.given[-1].path), None)
-            if twin is not None:
+            if twin is not None:  # the merged branch keeps its essence
                 last, new = out[twin].given[-1], leaf.given[-1]
                 merged = Filled(last.path, last.values + new.values, last.ranges + new.ranges)
                 out[twin] = Leaf(out[twin].given[:-1] + (merged,), leaf.outcome)
                 continue
         out.extend(branches)
+        kinds.extend(essence(b.outcome) for b in branches)
     if len(out) == 1 and out[0].given:  # every value gave the same outcome: the fact does not matter
         return [Leaf(out[0].given[:-1], out[0].outcome)]
     return out

@@ -27,6 +27,7 @@ same outcome, that is the outcome; otherwise it returns None, and
 from __future__ import annotations
 
 import itertools
+import weakref
 from dataclasses import dataclass
 
 from ..rules.policy import Edition, Power, Rule
@@ -83,8 +84,9 @@ def _holds(truths: Truths, component: str, absent: bool = True) -> bool:
 
 def _power_status(power: Power, t: Truths) -> tuple[str, tuple[str, ...], tuple, tuple, tuple] | None:
     """(status, reasons, needed, given, steps) of a candidate power, or None if it does not reach the act."""
-    if not all(_holds(t, f"{power.id}#{c}") for c in ("holder", "instrument", "target", "when")):
-        return None
+    for component in power.reach:  # holder, instrument, target, when
+        if not _holds(t, component):
+            return None
     made = _holds(t, f"{power.id}/made#granted")
     outside = [p.id for p in power.limits if not _holds(t, p.id)]
     outside += [p.id for p in power.steps if p.precondition and made and not _holds(t, p.id)]
@@ -143,11 +145,33 @@ def _verdict(decided: list[Act], fired: tuple[Rule, ...]) -> Outcome:
     return Outcome(verdict, tuple(dict.fromkeys(decided_by)), tuple(decided), tuple(r.id for r in fired))
 
 
-def decisive_components(edition: Edition) -> list[str]:
+_per_edition: dict[tuple[int, str], tuple] = {}
+
+
+def _once(edition: Edition, name: str, make):
+    """``make(edition)``, made once per edition object (an Edition is frozen),
+    for the functions below that a split calls at every node. Keyed by the
+    object's id with a weak reference to it, which drops the entry when the
+    edition goes: hashing an Edition hashes every power and rule (10 us)."""
+    key = (id(edition), name)
+    found = _per_edition.get(key)
+    if found is None or found[0]() is not edition:
+        def gone(_ref, key=key) -> None:
+            _per_edition.pop(key, None)
+
+        found = _per_edition[key] = (weakref.ref(edition, gone), make(edition))
+    return found[1]
+
+
+def decisive_components(edition: Edition) -> tuple[str, ...]:
     """The ids of the components the verdict reads: every power component and
     every prohibition or refusal rule (not risks or routes)."""
+    return _once(edition, "decisive", _decisive)
+
+
+def _decisive(edition: Edition) -> tuple[str, ...]:
     out = [c.id for p in edition.powers for c in p.components()]
-    return out + [r.id for r in edition.rules if r.effect in DECISIVE]
+    return tuple(out + [r.id for r in edition.rules if r.effect in DECISIVE])
 
 
 def unread(edition: Edition, t: Truths) -> set[str]:
@@ -156,21 +180,38 @@ def unread(edition: Edition, t: Truths) -> set[str]:
     false of (it is no candidate), and the grant and refusal of an approval
     surely not needed."""
     out: set[str] = set()
-    for power in edition.powers:
-        if any(t.get(c, True) is False for c in power.reach):
-            out.update(power.inner)
-            continue
-        out.update(f"{a.id}#{x}" for a in power.approvals if t.get(f"{a.id}#needed", True) is False
-                   for x in ("granted", "refused"))
+    for reach, inner, approvals in _once(edition, "parts", _parts):
+        for c in reach:
+            if t.get(c, True) is False:
+                out.update(inner)
+                break
+        else:
+            for needed, granted, refused in approvals:
+                if t.get(needed, True) is False:
+                    out.update((granted, refused))
     return out
+
+
+def _rank(edition: Edition) -> dict[str, int]:
+    return {c: n for n, c in enumerate(decisive_components(edition))}
+
+
+def _parts(edition: Edition) -> tuple:
+    """Per power: its reach, its other components, and per approval the ids of
+    its need, grant and refusal (for ``unread``)."""
+    return tuple((p.reach, p.inner, tuple((f"{a.id}#needed", f"{a.id}#granted", f"{a.id}#refused")
+                                          for a in p.approvals)) for p in edition.powers)
 
 
 def unknown_components(edition: Edition, acts: list[tuple[str, Truths]]) -> list[tuple[int, str]]:
     """The (act index, component id) pairs the verdict reads whose truth is unknown."""
-    decisive = decisive_components(edition)
     out = []
     for i, (_, t) in enumerate(acts):
-        unknown = [c for c in decisive if t.get(c, True) is None]
+        if None not in t.values():  # no unknown truth at all (most acts): no need to look further
+            continue
+        rank = _once(edition, "rank", _rank)
+        # in the order of decisive_components, whatever the order of t (a component absent is True)
+        unknown = sorted([c for c, v in t.items() if v is None and c in rank], key=rank.__getitem__)
         if unknown:  # which of them the verdict cannot read is worth working out only then
             skip = unread(edition, t)
             out += [(i, c) for c in unknown if c not in skip]
@@ -203,7 +244,7 @@ def assess(edition: Edition, acts: list[tuple[str, Truths]]) -> Outcome | None:
         return _decide(edition, acts)
     if len(unknown) > MAX_UNKNOWN:
         return None
-    owner = _owners(edition)
+    owner = _once(edition, "owners", _owners)
     mine: dict[tuple[int, str | None], list[str]] = {}
     for i, c in unknown:
         mine.setdefault((i, owner.get(c)), []).append(c)

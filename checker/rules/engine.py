@@ -21,7 +21,10 @@ unknown, use the edition's ``plain`` rulesets, else its ``dual`` ones (each
 compiled and created on first use); for each ruleset, assert the flat fact,
 start the first pending action, complete each in turn until none is left,
 collecting the rule names, and retract the fact. Truth is read from which
-rules fired. durable's traps, and what is done about each:
+rules fired. A ``Family`` (``RuleEngine.family``) serves the many related
+records of one check's split on unknown facts: it asks durable only for
+records with field values some component has not yet been evaluated on.
+durable's traps, and what is done about each:
 
 - **No Python actions.** A rule's pending action is only read: the messages
   of a count-1 rule are ``{"<rule name>": {"m": <the fact>}}``, so the name
@@ -80,9 +83,12 @@ rules fired. durable's traps, and what is done about each:
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import threading
 import weakref
+from collections.abc import Callable
 
 import durable_rules_engine as core
 
@@ -91,6 +97,7 @@ from .compile import (
     DUAL,
     PLAIN,
     SEEN,
+    SEP,
     EditionPlan,
     FactReader,
     dumps,
@@ -137,6 +144,7 @@ class RuleEngine:
         self._editions = {e.id: e for e in policy.editions}
         self._components: dict[str, tuple[str, ...]] = {}
         self._readers: dict[str, FactReader] = {}
+        self._grouped: dict[str, tuple] = {}  # Family's groups of components, by edition
         self._forms: dict[tuple[str, str], _Form] = {}  # planned (pure Python)
         self._created: dict[tuple[str, str], list[int]] = {}  # their rulesets in durable
         self._handles: list[int] = []  # every ruleset this engine created and has not deleted
@@ -159,6 +167,15 @@ class RuleEngine:
                 self.memo.put(key, bytes(map(_CODE.__getitem__, truths)))
             return dict(zip(ids, truths))
         return dict(zip(ids, map(_TRUTH.__getitem__, found)))
+
+    def family(self, edition_id: str, needed, known=()) -> Family:
+        """An evaluator of the components ``needed`` over a family of related
+        fact records (``Family``), knowing already the (facts, truths) pairs
+        ``known``."""
+        family = Family(self, edition_id, needed)
+        for facts, truths in known:
+            family.learn(facts, truths)
+        return family
 
     def fired(self, edition_id: str, facts: dict) -> list[str]:
         """Ids of the components that are surely true, in policy order."""
@@ -189,6 +206,22 @@ class RuleEngine:
             self._readers[edition_id] = FactReader.for_components(components)
             ids = self._components[edition_id] = tuple(c.id for c in components)
         return ids
+
+    def _groups(self, edition_id: str) -> tuple:
+        """The edition's components grouped by the fields they read: ((scalar
+        names, ((list name, item fields), ...), component indexes), ...)."""
+        groups = self._grouped.get(edition_id)
+        if groups is None:
+            self._ids(edition_id)
+            by_fields: dict[tuple, list[int]] = {}
+            for index, component in enumerate(self._editions[edition_id].components):
+                reader = FactReader.for_components([component])
+                fields = (tuple(name for name, _ in reader.scalars),
+                          tuple((lst, names) for lst, _, names in reader.lists))
+                by_fields.setdefault(fields, []).append(index)
+            groups = self._grouped[edition_id] = tuple(
+                (scalars, lists, tuple(indexes)) for (scalars, lists), indexes in by_fields.items())
+        return groups
 
     def _evaluate(self, edition_id: str, facts: dict) -> tuple:
         try:
@@ -245,6 +278,94 @@ class RuleEngine:
             raise
         self._handles.extend(created)
         return created
+
+
+class Family:
+    """The truths of some components of an edition (``needed``) over a family
+    of related fact records: a scheme's, and those ``checker.evaluate.unknowns``
+    fills in from it, which differ from it in a field or two.
+
+    A component's truth is a function of the values of the fields it reads
+    (its truth in the dual form, for values all known, is its truth in the
+    plain form; tests/test_differential.py holds both to the reference
+    evaluator). So the truths durable gave for one record are remembered
+    per group of components that read the same fields, keyed by those
+    fields' values; a record whose every needed group was seen with the
+    same values is answered from them without asking durable, and any other
+    goes to ``RuleEngine.truths``, whose answer is remembered too. Every
+    truth given was thus durable's for the same values. One family serves
+    one check: nothing of one scheme answers for another (the engine's memo
+    does that, by whole record). Not thread-safe; a check has its own.
+
+    Values that compare equal are the same to the engine: a field holds
+    values of one type (the scheme schema, ``checker.rules.facts.fields``),
+    and 1 and 1.0 are the same number to durable."""
+
+    def __init__(self, engine: RuleEngine, edition_id: str, needed):
+        self._engine, self._edition = engine, edition_id
+        ids, wanted = engine._ids(edition_id), set(needed)
+        # the groups with a needed component, each with the ids of those it has
+        groups = [(scalars, lists, mine) for scalars, lists, indexes in engine._groups(edition_id)
+                  for mine in [tuple(ids[i] for i in indexes if ids[i] in wanted)] if mine]
+        # what to read from a record, each field once, in one comprehension per
+        # depth (reading is most of the time a family takes): scalars one, two,
+        # three keys deep (more: none yet), then the lists with the item fields read
+        paths = sorted({tuple(name.split(SEP)) for scalars, _, _ in groups for name in scalars})
+        self._one = tuple(p[0] for p in paths if len(p) == 1)
+        self._two = tuple(p for p in paths if len(p) == 2)
+        self._three = tuple(p for p in paths if len(p) == 3)
+        self._deeper = tuple(p for p in paths if len(p) > 3)
+        self._lists = tuple(sorted({(tuple(lst.split(SEP)), fields) for _, lists, _ in groups
+                                    for lst, fields in lists}))
+        order = [(name,) for name in self._one] + [*self._two, *self._three, *self._deeper]
+        at: dict[tuple, int] = {(path, None): i for i, path in enumerate(order)}
+        at.update({lst: len(at) + i for i, lst in enumerate(self._lists)})
+        # per group: its key (which of the values read), the needed ids it holds, what was seen
+        self._groups: list[tuple[Callable, tuple[str, ...], dict]] = []
+        for scalars, lists, mine in groups:
+            where = [at[(tuple(n.split(SEP)), None)] for n in scalars]
+            where += [at[(tuple(lst.split(SEP)), fields)] for lst, fields in lists]
+            pick = operator.itemgetter(*where) if where else (lambda values: ())
+            self._groups.append((pick, mine, {}))  # seen: key -> {needed id: truth}
+
+    def __call__(self, facts: dict) -> dict[str, bool | None]:
+        """The truth of each needed component for ``facts`` (only those, and in
+        the same order for every record of the family)."""
+        try:
+            values = self._read(facts)
+        except (KeyError, TypeError, IndexError):
+            values = None  # RuleEngine.truths says what is wrong
+        if values is not None:
+            out: dict[str, bool | None] = {}
+            for pick, _, seen in self._groups:
+                found = seen.get(pick(values))
+                if found is None:
+                    break
+                out.update(found)
+            else:
+                return out
+        return self.learn(facts, self._engine.truths(self._edition, facts))
+
+    def learn(self, facts: dict, truths: dict[str, bool | None]) -> dict[str, bool | None]:
+        """Remember the truths of every needed component (``RuleEngine.truths``)
+        for ``facts``; they are returned as a call would give them."""
+        values = self._read(facts)
+        out: dict[str, bool | None] = {}
+        for pick, mine, seen in self._groups:
+            found = seen[pick(values)] = {cid: truths[cid] for cid in mine}
+            out.update(found)
+        return out
+
+    def _read(self, facts: dict) -> list:
+        """The value of each field the groups read: a scalar's value, a list's
+        items as tuples of the item fields read."""
+        values = [facts[a] for a in self._one]
+        values += [facts[a][b] for a, b in self._two]
+        values += [facts[a][b][c] for a, b, c in self._three]
+        values += [functools.reduce(operator.getitem, path, facts) for path in self._deeper]
+        values += [tuple([tuple([item[f] for f in fields]) for item in functools.reduce(operator.getitem, path, facts)])
+                   for path, fields in self._lists]
+        return values
 
 
 def _truths(form: _Form, names: set[str], count: int) -> tuple:

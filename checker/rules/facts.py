@@ -55,6 +55,8 @@ STATED = {
     "consultations.local_weeks": ("consultations", "local_weeks"),
     "circumstances.national_incident_level": ("circumstances", "national_incident_level"),
 }
+#: ``STATED`` as ((group, field), scheme path): the record is built at every node of a split.
+_STATED_PARTS = tuple((tuple(name.split(".")), path) for name, path in STATED.items())
 
 
 def _values(*path) -> list:
@@ -246,8 +248,7 @@ def _scheme_record(data: dict) -> dict:
         "consultations": {},
         "circumstances": {},
     }
-    for name, path in STATED.items():
-        group, field = name.split(".")
+    for (group, field), path in _STATED_PARTS:
         facts[group][field] = _get(data, path)
     return facts
 
