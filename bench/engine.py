@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
 import resource
@@ -169,7 +170,38 @@ def throughput(counts: dict) -> None:
     rules = {e.id: {r.id for r in e.rules} for e in policy.editions}
     agree = all(host.fired(e, f) == [c for c in core.fired(e, f) if c in rules[e]] for e, f in plain)
     line("host and core fire the same rules", f"{'yes' if agree else 'NO'} ({len(plain):,} records)")
+    core_cycle(core, plain, unknown)
     core.close()
+
+
+def core_cycle(core, plain, unknown) -> None:
+    """durable's core alone: the CPU time of one assert, drain and retract
+    (``checker.rules.engine._run``) on fact texts made beforehand, best of 5
+    passes, for the plain and the dual form: the floor under any check that
+    asks durable (docs/performance.md, "The split"). It reaches into the
+    engine's internals to take the texts it would send."""
+    from checker.rules import engine as eng
+    from checker.rules.compile import DUAL, PLAIN, dumps, flat_fact
+
+    for form, work in ((PLAIN, plain), (DUAL, unknown)):
+        texts = []
+        for edition, facts in work:
+            core.truths(edition, facts)  # plans and creates the rulesets
+            values, items, has_unknown, careful = core._readers[edition].read(facts)
+            key = (edition, DUAL if has_unknown else PLAIN)
+            for part, handle in zip(core._forms[key].plan.rulesets, core._created[key]):
+                fact = flat_fact(part, key[1], values, items)
+                fact["sid"], fact["id"] = eng._SID, eng._FACT_ID
+                texts.append((handle, dumps(fact, careful)))
+        best = math.inf
+        for _ in range(5):
+            started = time.thread_time()
+            for handle, text in texts:
+                eng._run(handle, text)
+            best = min(best, (time.thread_time() - started) / len(texts))
+        size = statistics.mean(len(text) for _, text in texts)
+        line(f"durable's core alone, {form}", f"{best * 1e6:,.1f} us a run (CPU, best of 5; "
+             f"{len(texts):,} fact texts of {size:,.0f} bytes)")
 
 
 def resident_kb() -> int:

@@ -48,6 +48,8 @@ ENGINE_FIGURES = [
     r"^engine: core\s+[\d,]+ checks/s",
     r"^engine: core, unknowns\s+[\d,]+ checks/s",
     r"^host and core fire the same rules\s+yes",
+    r"^durable's core alone, plain\s+[\d,.]+ us a run",
+    r"^durable's core alone, dual\s+[\d,.]+ us a run",
     r"^memory: host, [\d,]+ checks\s+[\d.]+ MB after warm-up",
     r"^memory: core, [\d,]+ checks\s+[\d.]+ MB after warm-up",
 ]
