@@ -115,7 +115,7 @@ def main() -> int:
                 line("json: one array of every file's result", "yes" if ok else f"NO ({type(data).__name__})")
                 editions = len({item.get("edition") for item in data if isinstance(item, dict)}) if ok else 0
                 line("json: editions the files fall in", f"{editions} (one file: 1; each edition's "
-                     "ruleset holds 240 to 380 KB of durable's tables, and 4 keep a session)")
+                     "plain ruleset holds 235 to 380 KB of durable's tables, and 4 keep a session)")
     line("load average at the end", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 

@@ -56,7 +56,8 @@ def main() -> int:
             f.write(archive)
             f.seek(0)
             with tarfile.open(fileobj=f) as tar:
-                tar.extractall(other, filter="data")
+                # the "data" filter where tarfile has it (3.10.12, 3.11.4 on): git's own archive either way
+                tar.extractall(other, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
         trees = {f"this tree ({ROOT.name})": str(ROOT), f"{args.rev}": other}
         figures: dict = {name: [] for name in trees}
         print(f"{args.schemes:,} schemes ({args.set}), {args.rounds} rounds, trees alternately; "

@@ -209,3 +209,15 @@ def test_a_folder_named_with_dots_and_slashes_names_its_files_as_pathlib_would(t
         assert json.loads(proc.stdout)[0]["file"] == shown, given
     proc = run_vires("check", "--format", "json", ".", cwd=tmp_path / "f")
     assert json.loads(proc.stdout)[0]["file"] == "a.yaml"
+
+
+def test_check_gives_the_shared_checker_back_with_every_session_kept():
+    """`vires check` bounds durable's sessions for its run only: the shared
+    checker the Python API and the server use keeps every session after it."""
+    from checker.evaluate.checker import checker_for
+
+    engine = checker_for().engine
+    assert engine.live_sessions is None
+    proc = run_vires("check", "--format", "json", VALID)
+    assert proc.returncode == 0
+    assert engine.live_sessions is None and checker_for().engine is engine

@@ -214,6 +214,17 @@ def test_a_family_knows_the_truths_it_is_given(engine, monkeypatch):
     assert family(facts_of()) == {"t.late": True}
 
 
+def test_a_family_answers_a_value_that_cannot_be_a_key_without_remembering_it(engine):
+    """A list where the schema has one value (never valid input) is not hashable:
+    the family asks the engine, answers as it does, and remembers nothing."""
+    family = engine.family("e", ["t.not-lmc", "t.late"])
+    odd = facts_of(consultations={"lmc": [True]})
+    truths = engine.truths("e", odd)
+    assert family(odd) == {"t.not-lmc": truths["t.not-lmc"], "t.late": truths["t.late"]}
+    assert [seen for _, mine, seen in family._groups if "t.not-lmc" in mine] == [{}]
+    assert family(facts_of()) == {cid: engine.truths("e", facts_of())[cid] for cid in ("t.not-lmc", "t.late")}
+
+
 # -- every case of the library: the engine against the reference's Kleene truth ---
 
 REFERENCE = ref.load_policy(REPO / "policy")
@@ -310,7 +321,8 @@ def test_with_live_sessions_only_the_rulesets_used_last_keep_a_session(library):
         for _ in range(2):  # the second pass re-makes every session the first deleted
             for edition, facts, _ in acts:
                 assert few.truths(edition, facts) == every.truths(edition, facts), edition
-        assert len(few._live) == 2 and every._live == {}
+        assert len(few._live) == 2
+        assert sorted(every._live) == sorted(h for hs in every._created.values() for h in hs)  # all kept
         handles = [h for hs in few._created.values() for h in hs]
         assert len(handles) > 2
         alive = []
@@ -322,6 +334,26 @@ def test_with_live_sessions_only_the_rulesets_used_last_keep_a_session(library):
             else:
                 alive.append(handle)
         assert sorted(alive) == sorted(few._live)
+
+
+def test_a_bound_set_later_applies_to_the_sessions_made_before(library):
+    acts = sorted(library.values(), key=lambda act: act[0])
+    with eng.RuleEngine(checker_for().policy) as engine:
+        for edition, facts, _ in acts:
+            engine.truths(edition, facts)
+        made = [h for hs in engine._created.values() for h in hs]
+        assert len(engine._live) == len(made) > 3
+        engine.live_sessions = 3
+        edition, facts, _ = acts[0]
+        engine.truths(edition, facts)
+        alive = []
+        for handle in made:
+            try:
+                eng.core.get_facts(handle, eng._SID)
+            except eng.core.error:
+                continue
+            alive.append(handle)
+        assert len(alive) == 3 and sorted(alive) == sorted(engine._live)
 
 
 def test_the_memo_keeps_truths_as_one_byte_each(tmp_path):

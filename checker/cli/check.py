@@ -54,11 +54,20 @@ def check(
     policy: Optional[Path] = PolicyOption,
 ):
     """Check schemes: the verdict, the power it rests on or the power missing, approvals, risks."""
-    from ..diagnostics import Unchecked
     from ..evaluate.checker import checker_for
 
     checker = checker_for(policy)
-    checker.engine.live_sessions = LIVE_SESSIONS  # a batch's memory stays flat (rules/engine.py, "Memory")
+    before, checker.engine.live_sessions = checker.engine.live_sessions, LIVE_SESSIONS
+    try:  # a batch's memory stays flat (rules/engine.py, "Memory"); the shared checker is given back as it was
+        _check(checker, files, format)
+    finally:
+        checker.engine.live_sessions = before
+
+
+def _check(checker, files, format):
+    """The run of `check` (its docstring and this module's)."""
+    from ..diagnostics import Unchecked
+
     codes: list[int] = []
     unchecked: list[Unchecked] = []
 

@@ -69,17 +69,18 @@ durable's traps, and what is done about each:
   shared by its sessions; its calls never release the GIL, but a check is a
   sequence of them on one session. One lock is held for each check's whole
   sequence and for every creation and deletion of a ruleset.
-- **Memory.** durable never frees a ruleset (240 to 710 KB each, measured
-  with glibc's ``mallinfo2``) unless told: ``close()`` deletes the engine's
-  rulesets, and so does garbage collection of the engine. A ruleset's
-  session costs more (370 to 920 KB: fixed index tables for each rule).
-  An engine keeps every session unless told otherwise: with
-  ``live_sessions = N``, only the N rulesets used last keep theirs; the
-  others' sessions are deleted (after a completed check, as the warm-up
-  does) and made again on their next check, about 25 µs of CPU. `vires
-  check` sets 4, so that a batch over every edition holds 4 sessions, not
-  12 (docs/performance.md, batches); the server and the Python API, where
-  speed matters more, keep them all.
+- **Memory.** durable never frees a ruleset unless told (235 to 380 KB for
+  an edition's plain ruleset, 445 to 710 KB for its dual one, measured with
+  glibc's ``mallinfo2``): ``close()`` deletes the engine's rulesets, and so
+  does garbage collection of the engine. A ruleset's session costs more
+  (370 to 920 KB: fixed index tables for each rule). An engine keeps every
+  session unless told otherwise: with ``live_sessions = N``, only the N
+  rulesets used last keep theirs; the others' sessions are deleted (after a
+  completed check, as the warm-up does) and made again on their next
+  check, about 25 µs of CPU. `vires check` sets 4 for its run, so that a
+  batch over every edition holds 4 sessions, not up to 24 (12 editions, two
+  forms; docs/performance.md, batches); the server and the Python API,
+  where speed matters more, keep them all.
 """
 from __future__ import annotations
 
@@ -150,7 +151,7 @@ class RuleEngine:
         self._handles: list[int] = []  # every ruleset this engine created and has not deleted
         #: How many rulesets keep their session between checks; None: all (module docstring, "Memory").
         self.live_sessions: int | None = None
-        self._live: dict[int, None] = {}  # with live_sessions: rulesets whose session is kept, last used last
+        self._live: dict[int, None] = {}  # rulesets whose session is kept, the last used last
         weakref.finalize(self, _delete_rulesets, self._handles)  # garbage collection deletes them too
 
     def truths(self, edition_id: str, facts: dict) -> dict[str, bool | None]:
@@ -163,7 +164,7 @@ class RuleEngine:
         found = self.memo.get(key)
         if found is None:
             truths = self._evaluate(edition_id, facts)
-            if key is not None:  # kept as a byte a component: 92 bytes for 59, not 528 as a tuple
+            if key is not None:  # kept as a byte a component: 92 bytes for 59, not 512 as a tuple
                 self.memo.put(key, bytes(map(_CODE.__getitem__, truths)))
             return dict(zip(ids, truths))
         return dict(zip(ids, map(_TRUTH.__getitem__, found)))
@@ -257,12 +258,10 @@ class RuleEngine:
         """Mark the ruleset's session as used last; delete the session of the
         ruleset used longest ago when more than ``live_sessions`` are kept
         (the caller holds the lock; that session is idle: its check completed)."""
-        if self.live_sessions is None:
-            return
-        live = self._live
+        live = self._live  # kept even with no bound, so that a bound set later applies to every session
         live.pop(handle, None)
         live[handle] = None
-        while len(live) > max(1, self.live_sessions):
+        while self.live_sessions is not None and len(live) > max(1, self.live_sessions):
             oldest = next(iter(live))
             del live[oldest]
             _forget_session(oldest, _SID)
@@ -298,7 +297,8 @@ class Family:
     does that, by whole record). Not thread-safe; a check has its own.
 
     Values that compare equal are the same to the engine: a field holds
-    values of one type (the scheme schema, ``checker.rules.facts.fields``),
+    values of one kind, yes/no, text or a number (the scheme schema, which
+    keeps true and false apart from 1 and 0; ``checker.rules.facts.fields``),
     and 1 and 1.0 are the same number to durable."""
 
     def __init__(self, engine: RuleEngine, edition_id: str, needed):
@@ -333,9 +333,6 @@ class Family:
         the same order for every record of the family)."""
         try:
             values = self._read(facts)
-        except (KeyError, TypeError, IndexError):
-            values = None  # RuleEngine.truths says what is wrong
-        if values is not None:
             out: dict[str, bool | None] = {}
             for pick, _, seen in self._groups:
                 found = seen.get(pick(values))
@@ -344,15 +341,26 @@ class Family:
                 out.update(found)
             else:
                 return out
+        except (KeyError, TypeError, IndexError):
+            pass  # a field missing (RuleEngine.truths says what is wrong), or a value that cannot be a key
         return self.learn(facts, self._engine.truths(self._edition, facts))
 
     def learn(self, facts: dict, truths: dict[str, bool | None]) -> dict[str, bool | None]:
         """Remember the truths of every needed component (``RuleEngine.truths``)
-        for ``facts``; they are returned as a call would give them."""
-        values = self._read(facts)
+        for ``facts``; they are returned as a call would give them. A record
+        with a value that cannot be a key is answered, not remembered."""
+        try:
+            values = self._read(facts)
+        except (KeyError, TypeError, IndexError):
+            values = None
         out: dict[str, bool | None] = {}
         for pick, mine, seen in self._groups:
-            found = seen[pick(values)] = {cid: truths[cid] for cid in mine}
+            found = {cid: truths[cid] for cid in mine}
+            if values is not None:
+                try:
+                    seen[pick(values)] = found
+                except TypeError:  # unhashable: a list or mapping where the schema has one value
+                    pass
             out.update(found)
         return out
 
