@@ -73,3 +73,45 @@ def test_an_interrupt_inside_durable_waits_until_it_is_out():
         return scope["frame"]
     assert _in_durable(durable_like())
     assert not _in_durable(sys._getframe())
+
+
+STUCK_WORKERS = """
+import multiprocessing, signal, sys, time
+from checker.evaluate.checker import checker_for
+from checker.trust import verify
+
+def stuck(directory, edition_id):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a worker Ctrl-C does not end (say, blocked on a lock)
+    time.sleep(600)
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+verify._verify_one = stuck
+signal.signal(signal.SIGALRM, interrupt)
+signal.alarm(3)
+started = time.monotonic()
+try:
+    verify.verify_policy(checker_for().policy, jobs=2)
+except KeyboardInterrupt:
+    print("interrupted after", round(time.monotonic() - started), "s; workers left:", len(multiprocessing.active_children()))
+"""
+
+
+def test_an_interrupted_verify_leaves_no_worker_behind():
+    """`vires verify` hung once in CI after Ctrl-C: Python 3.11's process pool
+    stopped its manager thread (InvalidStateError on a cancelled future)
+    before terminating the workers, and a worker that had not exited was
+    joined for ever at exit. verify_policy now kills its workers itself when
+    the map is interrupted: here they ignore SIGINT and sleep, and the run
+    still ends at once, with none left."""
+    proc = subprocess.Popen([sys.executable, "-c", STUCK_WORKERS], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the workers too
+        raise AssertionError("verify_policy still running 120 s after the interrupt")
+    assert proc.returncode == 0, err
+    words = out.split()
+    assert words[:2] == ["interrupted", "after"] and int(words[2]) < 30 and words[-1] == "0", out

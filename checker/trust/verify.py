@@ -320,7 +320,9 @@ def verify_policy(policy, edition_id=None, jobs=None):
     """Reports for every edition (or the one named), in policy order. Editions
     are verified in parallel processes, one checker each (``jobs``: default,
     one per CPU)."""
+    import multiprocessing
     import os
+    import signal
     import threading
     from concurrent.futures import ProcessPoolExecutor
 
@@ -332,9 +334,22 @@ def verify_policy(policy, edition_id=None, jobs=None):
     ordered = sorted(editions, key=lambda e: -len(policy.edition(e).powers) - len(policy.edition(e).rules))
     previous = threading.excepthook
     threading.excepthook = _quiet_pool_manager(previous)
+    masked = hasattr(signal, "pthread_sigmask")
     try:
         with ProcessPoolExecutor(jobs, initializer=_quiet_on_interrupt) as pool:
-            done = dict(zip(ordered, pool.map(_verify_one, [policy.directory] * len(ordered), ordered)))
+            try:
+                if masked:  # the workers start (on the first submit) with SIGINT blocked: _quiet_on_interrupt
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    results = pool.map(_verify_one, [policy.directory] * len(ordered), ordered)
+                finally:
+                    if masked:
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                done = dict(zip(ordered, results))
+            except BaseException:  # Ctrl-C, or a worker's error: no worker outlives the pool
+                for worker in multiprocessing.active_children():
+                    worker.kill()
+                raise
     finally:  # (leaving the pool joined its manager thread)
         threading.excepthook = previous
     return [done[e] for e in editions]
@@ -345,7 +360,13 @@ def _quiet_pool_manager(previous):
     pool: after Ctrl-C the interrupted map cancels the waiting futures, the
     workers exit (``_quiet_on_interrupt``), and the pool's manager thread then
     tries to fail a future already cancelled and prints InvalidStateError's
-    traceback under 'vires: interrupted'. Anything else goes to ``previous``."""
+    traceback under 'vires: interrupted'. Anything else goes to ``previous``.
+
+    That error also ends the manager thread before it terminates the workers
+    still alive: one blocked on a queue lock that an exiting worker held
+    would be joined for ever when the process exits (a `vires verify` hung
+    so after Ctrl-C, once, in CI). So ``verify_policy`` kills every worker
+    itself when the map is interrupted or fails."""
     from concurrent.futures import InvalidStateError
 
     def hook(args):
@@ -357,11 +378,15 @@ def _quiet_pool_manager(previous):
 
 def _quiet_on_interrupt() -> None:
     """In a worker process: Ctrl-C ends it at once and silently (the parent
-    process says 'interrupted'), instead of a traceback per worker."""
+    process says 'interrupted'), instead of a traceback per worker. A worker
+    starts with SIGINT blocked, so that it never runs the parent's handler
+    before this one is set; a Ctrl-C pressed meanwhile arrives here."""
     import os
     import signal
 
     signal.signal(signal.SIGINT, lambda signum, frame: os._exit(130))
+    if hasattr(signal, "pthread_sigmask"):  # blocked while the worker started (verify_policy): now safe
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _verify_one(directory, edition_id):
