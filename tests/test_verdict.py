@@ -3,6 +3,7 @@ per edition object, never taken for another edition, let go with the edition.
 What the verdict decides is tests/test_differential.py's and the cases'."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 import weakref
 
@@ -26,17 +27,18 @@ def test_an_editions_tables_go_with_it_and_never_answer_for_another(tmp_path):
     policy, problems = read_policy(tmp_path)
     assert problems == []
     edition = policy.editions[0]
-    key = (id(edition), "decisive")
     assert verdict.decisive_components(edition) == ()  # risks only: no power, no decisive rule
-    assert key in verdict._per_edition
+    assert edition.derived["decisive"] == ()  # kept on the edition itself
+    gone = weakref.ref(edition)
     del policy, edition
     gc.collect()
-    assert key not in verdict._per_edition
+    assert gone() is None  # nothing else holds the edition (or its tables)
 
 
-
-def test_a_table_kept_for_another_object_with_the_same_id_is_not_used(monkeypatch):
+def test_a_copy_of_an_edition_makes_its_own_tables():
     shipped = checker_for().policy.editions[0]
-    other = checker_for().policy.editions[1]
-    monkeypatch.setitem(verdict._per_edition, (id(shipped), "decisive"), (weakref.ref(other), ("stale",)))
-    assert verdict.decisive_components(shipped) == verdict._decisive(shipped) != ("stale",)
+    decisive = verdict.decisive_components(shipped)
+    copy = dataclasses.replace(shipped)
+    assert copy == shipped and "decisive" not in copy.derived
+    copy.derived["decisive"] = ("stale",)
+    assert verdict.decisive_components(shipped) is decisive != ("stale",)

@@ -27,7 +27,6 @@ same outcome, that is the outcome; otherwise it returns None, and
 from __future__ import annotations
 
 import itertools
-import weakref
 from dataclasses import dataclass
 
 from ..rules.policy import Edition, Power, Rule
@@ -145,22 +144,15 @@ def _verdict(decided: list[Act], fired: tuple[Rule, ...]) -> Outcome:
     return Outcome(verdict, tuple(dict.fromkeys(decided_by)), tuple(decided), tuple(r.id for r in fired))
 
 
-_per_edition: dict[tuple[int, str], tuple] = {}
-
-
 def _once(edition: Edition, name: str, make):
-    """``make(edition)``, made once per edition object (an Edition is frozen),
-    for the functions below that a split calls at every node. Keyed by the
-    object's id with a weak reference to it, which drops the entry when the
-    edition goes: hashing an Edition hashes every power and rule (10 us)."""
-    key = (id(edition), name)
-    found = _per_edition.get(key)
-    if found is None or found[0]() is not edition:
-        def gone(_ref, key=key) -> None:
-            _per_edition.pop(key, None)
-
-        found = _per_edition[key] = (weakref.ref(edition, gone), make(edition))
-    return found[1]
+    """``make(edition)``, made once per edition and kept on it
+    (``Edition.derived``), for the functions below that a split calls at
+    every node."""
+    tables = edition.derived
+    found = tables.get(name)
+    if found is None:
+        found = tables[name] = make(edition)
+    return found
 
 
 def decisive_components(edition: Edition) -> tuple[str, ...]:

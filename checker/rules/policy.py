@@ -168,6 +168,14 @@ class Edition:
         return next(p for p in self.powers if p.id == power_id)
 
     @cached_property
+    def derived(self) -> dict:
+        """Tables a later stage derives from this edition and reads often (the
+        verdict's: checker/evaluate/verdict.py), each made once and kept with
+        the edition. Not a field: equality and hashing are unchanged, and a
+        copy made with ``dataclasses.replace`` starts with none."""
+        return {}
+
+    @cached_property
     def components(self) -> tuple[Component, ...]:
         """Every named condition of the edition, in policy order: each power's
         components, then one per rule (built once per edition)."""
