@@ -515,16 +515,27 @@ def test_the_rewrite_of_quantifiers_prevents_error_102(tmp_path):
                             failures += 1
         print(failures, total)
     """)
-    for perturb in ("246", "243"):  # fresh bytes 0x09 and 0x0C
+    def run(variant, perturb, seed=None):
         env = {**dict(__import__("os").environ), "MALLOC_PERTURB_": perturb, "VIRES_NO_CACHE": "1"}
-        runs = {variant: subprocess.run([sys.executable, "-c", script, variant, str(stress)], capture_output=True,
-                                        text=True, timeout=120, env=env, cwd=REPO)
-                for variant in ("fixed", "unfixed")}
-        for proc in runs.values():
-            assert proc.returncode == 0, proc.stderr
-        failures, total = map(int, runs["fixed"].stdout.split())
-        assert (failures, total >= 50) == (0, True), runs["fixed"].stdout
-        assert int(runs["unfixed"].stdout.split()[0]) > 0, "the control no longer fails: re-check the trap"
+        if seed is not None:
+            env["PYTHONHASHSEED"] = str(seed)
+        proc = subprocess.run([sys.executable, "-c", script, variant, str(stress)], capture_output=True,
+                              text=True, timeout=120, env=env, cwd=REPO)
+        assert proc.returncode == 0, proc.stderr
+        return tuple(map(int, proc.stdout.split()))
+
+    for perturb in ("246", "243"):  # fresh bytes 0x09 and 0x0C
+        failures, total = run("fixed", perturb)
+        assert (failures, total >= 50) == (0, True), (failures, total)
+        # Whether a control process meets the error is set by its heap layout, which the hash
+        # seed moves: 2 of 40 processes met none (1 of 40 at dad9ce6), and one CI-layout run
+        # failed so. A control that meets none is run again with other seeds, up to three in all.
+        controls = []
+        for seed in (None, 1, 2):
+            controls.append(run("unfixed", perturb, seed)[0])
+            if controls[-1] > 0:
+                break
+        assert controls[-1] > 0, f"the control no longer fails ({controls}): re-check the trap"
 
 
 def test_close_deletes_the_rulesets_and_the_engine_can_be_used_again(tmp_path, monkeypatch):
