@@ -347,8 +347,11 @@ def verify_policy(policy, edition_id=None, jobs=None):
                         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 done = dict(zip(ordered, results))
             except BaseException:  # Ctrl-C, or a worker's error: no worker outlives the pool
-                for worker in multiprocessing.active_children():
+                workers = multiprocessing.active_children()
+                for worker in workers:
                     worker.kill()
+                for worker in workers:  # (SIGKILL: each ends at once)
+                    worker.join()
                 raise
     finally:  # (leaving the pool joined its manager thread)
         threading.excepthook = previous
